@@ -1,0 +1,137 @@
+"""Text normalisation for Vietnamese: Unicode form, look-alike letters, tone
+placement and diacritic folding.
+
+Everything here keeps the length of a precomposed (NFC) string unchanged, so
+character offsets computed on normalised text are valid on the stored text.
+
+>>> normalize_syllable("hoá"), normalize_syllable("Tỉnh uỷ"), normalize_syllable("quý")
+('hóa', 'Tỉnh ủy', 'quý')
+>>> fold("Đảng ủy")
+'Dang uy'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Combining tone marks (dấu thanh). Vowel-quality marks (circumflex, breve,
+# horn) are part of the letter and never move.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_TONE_SET = frozenset(_TONES)
+
+# OCR and legacy fonts produce look-alikes of Đ/đ.
+_LOOKALIKES = str.maketrans({"\u00d0": "Đ", "\u0189": "Đ", "\u00f0": "đ"})
+
+_VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+_MARKED_VOWELS = frozenset("ăâêôơưĂÂÊÔƠƯ")
+
+_SYLLABLE = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+
+# pyvi's dictionary writes "hoá", "uỷ" (tone on the second vowel of an open
+# oa/oe/uy); our canonical form is the traditional "hóa", "ủy".
+TRADITIONAL = "traditional"
+MODERN = "modern"
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fix_lookalikes(text: str) -> str:
+    return text.translate(_LOOKALIKES)
+
+
+def _tone_of(decomposed: str) -> tuple[str, str]:
+    """Split an NFD syllable into (syllable without tone, tone mark or '')."""
+    tone = ""
+    kept = []
+    for ch in decomposed:
+        if ch in _TONE_SET:
+            tone = tone or ch
+        else:
+            kept.append(ch)
+    return "".join(kept), tone
+
+
+def _tone_index(base: str, style: str) -> int | None:
+    """Index in ``base`` (NFC, toneless) of the vowel that carries the tone."""
+    lower = base.lower()
+    start = 0
+    # "qu" and "gi" are consonants: their u / i never carry the tone
+    # (quý, già), unless "gi" is the whole vowel part (gìn has i as vowel).
+    if lower.startswith("qu"):
+        start = 2
+    elif lower.startswith("gi") and len(lower) > 2 and lower[2] in _VOWELS:
+        start = 2
+    i = start
+    while i < len(base) and base[i] not in _VOWELS:
+        i += 1
+    first = i
+    while i < len(base) and base[i] in _VOWELS:
+        i += 1
+    nucleus = range(first, i)
+    if not nucleus:
+        return None
+    has_final = i < len(base)
+    for j in nucleus:
+        if base[j] in _MARKED_VOWELS:
+            # ươ: the tone sits on ơ.
+            if lower[j] == "ư" and j + 1 < i and lower[j + 1] == "ơ":
+                return j + 1
+            return j
+    size = len(nucleus)
+    if size == 1:
+        return first
+    if size == 3 or has_final:
+        return first + 1
+    pair = lower[first : first + 2]
+    if pair in ("oa", "oe", "uy"):
+        return first if style == TRADITIONAL else first + 1
+    return first
+
+
+def place_tone(syllable: str, style: str = TRADITIONAL) -> str:
+    """Put the tone mark of one syllable on the vowel ``style`` wants."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    base_nfd, tone = _tone_of(decomposed)
+    if not tone:
+        return syllable
+    base = nfc(base_nfd)
+    index = _tone_index(base, style)
+    if index is None:
+        return syllable
+    placed = base[:index] + nfc(base[index] + tone) + base[index + 1 :]
+    result = nfc(placed)
+    # Never change length: offsets depend on it. A syllable we cannot place
+    # (foreign word, OCR debris) stays as it was.
+    return result if len(result) == len(syllable) else syllable
+
+
+def normalize_syllable(text: str, style: str = TRADITIONAL) -> str:
+    """Normalise every syllable of ``text`` (which must be NFC)."""
+    text = fix_lookalikes(text)
+    return _SYLLABLE.sub(lambda m: place_tone(m.group(0), style), text)
+
+
+def normalize_text(text: str) -> str:
+    """NFC, look-alike letters and one tone-placement style."""
+    return normalize_syllable(nfc(text))
+
+
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "\u00d0": "D", "\u00f0": "d"})
+
+
+def fold(text: str) -> str:
+    """Remove all diacritics; map đ→d (stripping marks alone leaves đ)."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold_key(text: str) -> str:
+    """Case-, accent- and spacing-insensitive key for names (issuer, province)."""
+    return " ".join(fold(normalize_text(text)).lower().split())
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != text
