@@ -1,0 +1,141 @@
+"""Reading document files: bytes → NFC text with ``\\n`` line ends.
+
+Accepted encodings: UTF-8 (with or without BOM), UTF-16 with a BOM (LE or
+BE) and BOM-less UTF-16, recognised by its NUL-byte pattern (every other
+byte of ASCII text is NUL). Anything else is refused with an
+:class:`UnreadableFile` that carries a short Vietnamese reason for the user.
+
+Only ``.txt`` and ``.md`` files are documents (:data:`DOCUMENT_SUFFIXES`).
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from analyzers.normalize import nfc
+
+DOCUMENT_SUFFIXES = (".txt", ".md")
+
+REASON_EMPTY = "tệp rỗng"
+REASON_BINARY = "không phải văn bản (tệp nhị phân)"
+REASON_UNDECODABLE = "không giải mã được: không phải UTF-8 hay UTF-16 (có thể là mã TCVN3/VNI)"
+
+# Control characters that never occur in a text document (tab, line feed,
+# vertical tab, form feed and carriage return do).
+_CONTROL = frozenset(chr(c) for c in range(32) if c not in (9, 10, 11, 12, 13)) | {"\x7f"}
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be read as a document; ``reason`` is for the user."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+def is_document(path: Path) -> bool:
+    """True for a file name that is a document (``.txt`` / ``.md``, any case)."""
+    return Path(path).suffix.lower() in DOCUMENT_SUFFIXES
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The codec name when ``data`` looks like BOM-less UTF-16, else None.
+
+    In UTF-16 the high byte of every ASCII character (spaces, digits, Latin
+    letters: most of a Vietnamese text) is NUL, so NULs are frequent and sit
+    almost all at odd offsets (little-endian) or at even offsets (big-endian).
+    """
+    if len(data) < 2 or len(data) % 2:
+        return None
+    even = data[0::2].count(0)
+    odd = data[1::2].count(0)
+    total = even + odd
+    if total < max(1, len(data) // 10):
+        return None
+    if odd >= 0.9 * total:
+        return "utf-16-le"
+    if even >= 0.9 * total:
+        return "utf-16-be"
+    return None
+
+
+def _reads_as_latin_script(text: str) -> bool:
+    """BOM-less UTF-16 is a guess from NUL bytes: accept it only when the result
+    reads as Vietnamese does, in Latin letters (a few bytes of binary with NULs
+    otherwise "decode" to CJK or control characters)."""
+    letters = sum(1 for ch in text if ch.isalpha())
+    latin = sum(
+        1
+        for ch in text
+        if ch.isspace() or (" " <= ch <= "\u024f") or ("\u1e00" <= ch <= "\u1eff") or ("\u2000" <= ch <= "\u206f")
+        or ("\u0300" <= ch <= "\u036f")
+    )
+    return letters > 0 and latin >= 0.95 * len(text)
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    bad = sum(1 for ch in text if ch in _CONTROL)
+    return bad > max(2, len(text) // 100)
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode ``data``; raises ``ValueError`` with a reason for the user."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(REASON_UNDECODABLE) from None
+    elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        codec = "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+        try:
+            text = data[2:].decode(codec)
+        except UnicodeDecodeError:
+            raise ValueError(REASON_UNDECODABLE) from None
+    else:
+        codec = _utf16_without_bom(data)
+        if codec is not None:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                raise ValueError(REASON_BINARY) from None
+            if not _reads_as_latin_script(text):
+                raise ValueError(REASON_BINARY)
+        elif b"\x00" in data:
+            raise ValueError(REASON_BINARY)
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ValueError(REASON_UNDECODABLE) from None
+    if _looks_binary(text):
+        raise ValueError(REASON_BINARY)
+    text = text.lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = nfc(text)
+    if not text.strip():
+        raise ValueError(REASON_EMPTY)
+    return text
+
+
+def read_text(path: Path) -> str:
+    """The text of a document file: NFC, ``\\n`` line ends, BOM removed.
+
+    Raises :class:`UnreadableFile` for an empty or whitespace-only file, a
+    binary file, or bytes that are neither UTF-8 nor UTF-16.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableFile(path, f"không đọc được tệp ({error.strerror or error})") from None
+    if not data:
+        raise UnreadableFile(path, REASON_EMPTY)
+    try:
+        return decode_bytes(data)
+    except ValueError as error:
+        raise UnreadableFile(path, str(error)) from None
