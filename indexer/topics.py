@@ -1,0 +1,87 @@
+"""The closed topic list (data/topics.toml), loaded in one place, and the
+cue-phrase matcher that assigns topics to a text.
+
+>>> topics_for("Vận động nhân dân bảo vệ rừng, phòng chống cháy rừng")
+['Rừng và môi trường']
+>>> topics_for("Trien khai phong trao Binh dan hoc vu so")
+['Chuyển đổi số']
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from analyzers.normalize import fold, has_diacritics, normalize_text
+
+DATA_FILE = Path(__file__).with_name("data") / "topics.toml"
+
+
+@dataclass(frozen=True)
+class Topic:
+    label: str
+    cues: tuple[str, ...]
+
+
+def _cue_pattern(cue: str) -> str:
+    """Whole-word, flexible spacing; "kinh tế - xã hội" also matches "kinh tế-xã hội"."""
+    pattern = r"\s+".join(re.escape(word) for word in cue.split())
+    pattern = pattern.replace(r"\s+\-\s+", r"\s*[-–]\s*")
+    return r"(?<!\w)" + pattern + r"(?!\w)"
+
+
+@lru_cache(maxsize=None)
+def load_topics(path: Path = DATA_FILE) -> tuple[Topic, ...]:
+    with open(path, "rb") as handle:
+        raw = tomllib.load(handle)
+    topics = []
+    for entry in raw.get("topic", []):
+        label, cues = entry.get("label"), entry.get("cues")
+        if not isinstance(label, str) or not isinstance(cues, list) or not all(
+            isinstance(c, str) and c.strip() for c in cues
+        ):
+            raise ValueError(f"{path.name}: each [[topic]] needs a label and a list of cue phrases")
+        topics.append(Topic(normalize_text(label), tuple(normalize_text(c) for c in cues)))
+    return tuple(topics)
+
+
+@lru_cache(maxsize=None)
+def _compiled(path: Path = DATA_FILE) -> tuple[tuple[str, tuple[tuple[re.Pattern, re.Pattern | None], ...]], ...]:
+    """Per topic: (accented pattern, folded pattern or None) for each cue, lower case."""
+    result = []
+    for topic in load_topics(path):
+        pairs = []
+        for cue in topic.cues:
+            lower = cue.lower()
+            # A cue without diacritics ("ocop") is already matched by the exact pass.
+            loose = re.compile(_cue_pattern(fold(lower))) if has_diacritics(lower) else None
+            pairs.append((re.compile(_cue_pattern(lower)), loose))
+        result.append((topic.label, tuple(pairs)))
+    return tuple(result)
+
+
+def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
+    """Label -> number of cue occurrences in ``text``."""
+    accented = normalize_text(text).lower()  # one tone style, so "hoá" meets "hóa"
+    folded = fold(accented)
+    aligned = len(folded) == len(accented)
+    counts = {}
+    for label, pairs in _compiled(path):
+        hits = 0
+        for exact, loose in pairs:
+            hits += sum(1 for _ in exact.finditer(accented))
+            # Text typed without diacritics matches the folded cue. Text that has
+            # them must match exactly: folded "rung" would also meet "rung" (shake).
+            for m in loose.finditer(folded) if loose else ():
+                if aligned and not has_diacritics(accented[m.start() : m.end()]):
+                    hits += 1
+        counts[label] = hits
+    return counts
+
+
+def topics_for(text: str, min_hits: int = 1) -> list[str]:
+    """Labels (in file order) with at least ``min_hits`` cue occurrences."""
+    return [label for label, hits in count_cues(text).items() if hits >= min_hits]
