@@ -1,0 +1,34 @@
+"""The abbreviation list (data/abbreviations.toml), loaded in one place."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).with_name("data") / "abbreviations.toml"
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    short: tuple[str, ...]  # analysed syllables of the abbreviation: ("kt", "xh")
+    long: tuple[str, ...]  # analysed syllables of the expansion
+
+
+@lru_cache(maxsize=None)
+def load_abbreviations(path: Path = DATA_FILE) -> tuple[Abbreviation, ...]:
+    """Each entry as syllables, analysed like the index (normalised, lower case)."""
+    from analyzers import syllables
+
+    with open(path, "rb") as handle:
+        raw = tomllib.load(handle)
+    entries = []
+    for short, expansions in raw.items():
+        if isinstance(expansions, str):
+            expansions = [expansions]
+        if not isinstance(expansions, list) or not all(isinstance(e, str) for e in expansions):
+            raise ValueError(f"{path.name}: '{short}' must map to a text or a list of texts")
+        for expansion in expansions:
+            entries.append(Abbreviation(tuple(syllables(short)), tuple(syllables(expansion))))
+    return tuple(entries)

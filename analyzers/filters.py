@@ -1,0 +1,109 @@
+"""Filters for the Vietnamese analyzers, one role each, testable one by one."""
+
+from __future__ import annotations
+
+import string
+import threading
+
+from whoosh.analysis import Filter
+
+from analyzers.normalize import MODERN, fold, fix_lookalikes, place_tone
+
+
+class VietnameseNormalizeFilter(Filter):
+    """Ð→Đ and one tone-placement style (hoá→hóa, uỷ→ủy; quý untouched)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = place_tone(fix_lookalikes(t.text))
+            yield t
+
+
+class FoldFilter(Filter):
+    """Drop diacritics and map đ→d, for queries typed without accents."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+_model = None
+_model_lock = threading.Lock()
+
+
+def pyvi_model():
+    """pyvi's CRF, loaded once per process (1.3 s and ~120 MB to import)."""
+    global _model
+    if _model is None:
+        with _model_lock:
+            if _model is None:
+                from pyvi.ViTokenizer import ViTokenizer
+
+                _model = ViTokenizer
+    return _model
+
+
+def segment_labels(syllables: list[str]) -> list[bool]:
+    """For each syllable, True when pyvi joins it to the previous one.
+
+    Input must be lower-cased: pyvi's features look at letter case, and ALL-CAPS
+    headings would otherwise segment differently from body text. pyvi's
+    dictionary writes tones in the modern style (hoá, uỷ), so the syllables are
+    shown to it in that style.
+    """
+    if not syllables:
+        return []
+    vi = pyvi_model()
+    shown = [place_tone(s, MODERN) for s in syllables]
+    labels = vi.model.predict([vi.sent2features(shown, False)])[0]
+    joins = [False]
+    for i in range(1, len(shown)):
+        joins.append(
+            labels[i] == "I_W"
+            and shown[i] not in string.punctuation
+            and not shown[i][0].isdigit()
+            and not shown[i - 1][0].isdigit()
+        )
+    return joins
+
+
+class PyviSegmentFilter(Filter):
+    """Join syllable tokens into pyvi words (``dân_tộc_thiểu_số``).
+
+    Expects lower-cased syllable tokens carrying ``boundary`` (from
+    SyllableTokenizer); never joins across a boundary. Positions are
+    renumbered per word; offsets span the whole word.
+    """
+
+    def __call__(self, tokens):
+        run = []
+        next_pos = None
+        for t in tokens:
+            if t.boundary and run:
+                for word in self._words(run, next_pos):
+                    next_pos = word.pos + 1 if word.positions else None
+                    yield word
+                run = []
+            run.append(t.copy())
+        if run:
+            yield from self._words(run, next_pos)
+
+    @staticmethod
+    def _words(run, next_pos):
+        joins = segment_labels([t.text for t in run])
+        groups = []
+        for t, join in zip(run, joins):
+            if join and groups:
+                groups[-1].append(t)
+            else:
+                groups.append([t])
+        for group in groups:
+            word = group[0].copy()
+            word.text = "_".join(t.text for t in group)
+            if word.positions:
+                word.pos = group[0].pos if next_pos is None else next_pos
+                next_pos = word.pos + 1
+            if word.chars:
+                word.endchar = group[-1].endchar
+            yield word

@@ -1,0 +1,72 @@
+"""Tokenizers: raw text → syllable tokens with positions and character offsets."""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import Token, Tokenizer
+
+from analyzers.normalize import nfc
+
+# A syllable: letters with their combining marks (NFD input keeps its offsets).
+# A number: digits with inner "." / "," groups ("66.315,44"), one token.
+# Superscript digits are footnote markers, never part of a token.
+_TOKEN = re.compile(
+    r"(?P<num>\d+(?:[.,]\d+)*)|(?P<syl>(?:[^\W\d_\u00b2\u00b3\u00b9]|[\u0300-\u036f])+)"
+)
+# Between two tokens, anything but plain spaces is a boundary that word
+# segmentation must not join across (punctuation, line breaks, tabs).
+_SOFT_GAP = re.compile(r"[ \u00a0]*")
+
+
+class SyllableTokenizer(Tokenizer):
+    """Yields one token per syllable or number.
+
+    Each token has ``text`` (NFC), ``pos``, ``startchar``/``endchar`` into the
+    text as given (computed from the match, so repeated words keep their own
+    offsets) and ``boundary``: True when punctuation or a line break separates
+    it from the previous token.
+    """
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = nfc(value)
+            t.boundary = True
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char + len(value)
+            yield t
+            return
+        previous_end = None
+        for index, match in enumerate(_TOKEN.finditer(value)):
+            t.text = nfc(match.group(0))
+            if keeporiginal:
+                t.original = t.text
+            t.boost = 1.0
+            t.stopped = False
+            gap = value[previous_end : match.start()] if previous_end is not None else ""
+            t.boundary = previous_end is None or not _SOFT_GAP.fullmatch(gap)
+            t.is_number = match.group("num") is not None
+            previous_end = match.end()
+            if positions:
+                t.pos = start_pos + index
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t

@@ -1,0 +1,139 @@
+import unicodedata
+
+import pytest
+
+from analyzers import folded_analyzer, syllable_analyzer, syllables, word_analyzer, words
+from analyzers.abbreviations import load_abbreviations
+from analyzers.docnumber import find_numbers, number_key
+from analyzers.normalize import fold, normalize_text, place_tone
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("hoá", "hóa"),
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("Tỉnh uỷ", "Tỉnh ủy"),
+        ("UỶ BAN", "ỦY BAN"),
+        ("quý", "quý"),  # qu is a consonant: the tone stays on y
+        ("quỹ", "quỹ"),
+        ("già", "già"),
+        ("hoàng", "hoàng"),  # closed syllable: one placement only
+        ("baỏ", "bảo"),  # misplaced tone from typing
+    ],
+)
+def test_one_tone_placement_style(written, canonical):
+    assert normalize_text(written) == canonical
+
+
+def test_tone_styles_give_the_same_terms():
+    assert syllables("văn hoá, Tỉnh uỷ, thuỷ lợi") == syllables("văn hóa, Tỉnh ủy, thủy lợi")
+    assert words("văn hoá truyền thống") == words("văn hóa truyền thống") == ["văn_hóa", "truyền_thống"]
+
+
+def test_modern_style_is_available_for_pyvi():
+    assert place_tone("hóa", "modern") == "hoá"
+    assert place_tone("ủy", "modern") == "uỷ"
+
+
+def test_ocr_eth_is_read_as_d_with_stroke():
+    assert syllables("Ðảng ủy") == ["đảng", "ủy"]
+    assert fold("Ðảng") == "Dang"
+
+
+def test_folding_maps_d_with_stroke_and_drops_marks():
+    assert [t.text for t in folded_analyzer()("Đồng bào dân tộc thiểu số")] == [
+        "dong", "bao", "dan", "toc", "thieu", "so",
+    ]
+
+
+def test_all_caps_heading_and_body_text_give_the_same_words():
+    heading = "BAN THƯỜNG VỤ TỈNH ỦY LAI CHÂU KẾT LUẬN VỀ CÔNG TÁC DÂN VẬN VÙNG ĐỒNG BÀO DÂN TỘC THIỂU SỐ"
+    body = "Ban Thường vụ Tỉnh ủy Lai Châu kết luận về công tác dân vận vùng đồng bào dân tộc thiểu số"
+    assert words(heading) == words(body)
+    assert "dân_tộc_thiểu_số" in words(body)
+    assert "công_tác" in words(body)
+
+
+def test_decomposed_input_gives_the_same_terms_and_true_offsets():
+    nfd = unicodedata.normalize("NFD", "Hoá đơn của Đảng")
+    tokens = [t.copy() for t in syllable_analyzer()(nfd, chars=True)]
+    assert [t.text for t in tokens] == syllables("Hóa đơn của Đảng")
+    assert [unicodedata.normalize("NFC", nfd[t.startchar : t.endchar]) for t in tokens] == [
+        "Hoá", "đơn", "của", "Đảng",
+    ]
+
+
+def test_repeated_words_get_their_own_offsets():
+    text = "dân vận, dân vận và dân vận"
+    tokens = [t.copy() for t in syllable_analyzer()(text, chars=True, positions=True) if t.text == "dân"]
+    assert [t.startchar for t in tokens] == [0, 9, 20]
+    assert [t.pos for t in tokens] == [0, 2, 5]
+    compounds = [t.copy() for t in word_analyzer()(text, chars=True) if t.text == "dân_vận"]
+    assert [(t.startchar, t.endchar) for t in compounds] == [(0, 7), (9, 16), (20, 27)]
+
+
+def test_words_carry_consecutive_positions_and_whole_word_offsets():
+    text = "Ban Thường vụ Tỉnh ủy"
+    tokens = [t.copy() for t in word_analyzer()(text, positions=True, chars=True)]
+    assert [(t.text, t.pos) for t in tokens] == [("ban", 0), ("thường_vụ", 1), ("tỉnh_ủy", 2)]
+    assert text[tokens[1].startchar : tokens[1].endchar] == "Thường vụ"
+
+
+def test_words_never_join_across_punctuation():
+    assert "dân_vận" not in words("công tác dân. Vận động")
+
+
+def test_common_words_are_not_stopwords():
+    assert syllables("Kết luận số 69 năm 2021 ngày không ở ý") == [
+        "kết", "luận", "số", "69", "năm", "2021", "ngày", "không", "ở", "ý",
+    ]
+
+
+def test_footnote_markers_are_not_part_of_words():
+    assert syllables("công tác dân vận¹²") == ["công", "tác", "dân", "vận"]
+
+
+def test_decimal_numbers_stay_whole():
+    assert syllables("66.315,44 ha") == ["66.315,44", "ha"]
+
+
+def test_abbreviations_load_with_their_expansions():
+    pairs = {(a.short, a.long) for a in load_abbreviations()}
+    assert (("dtts",), ("dân", "tộc", "thiểu", "số")) in pairs
+    assert (("mttq",), ("mặt", "trận", "tổ", "quốc")) in pairs
+    assert (("kt", "xh"), ("kinh", "tế", "xã", "hội")) in pairs
+    assert (("hđnd",), ("hội", "đồng", "nhân", "dân")) in pairs
+
+
+def test_abbreviation_file_rejects_bad_entries(tmp_path):
+    bad = tmp_path / "abbreviations.toml"
+    bad.write_text('"DTTS" = 3\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="DTTS"):
+        load_abbreviations(bad)
+
+
+@pytest.mark.parametrize("written", ["69-KL/TU", "69 -KL/TU", "69-kl/tu", "69 – KL/TU", "69- KL / TU"])
+def test_document_number_variants_share_one_key(written):
+    assert number_key(written) == "69-KL/TU"
+
+
+def test_d_with_stroke_in_numbers_matches_plain_d():
+    assert number_key("310-QĐ/TU") == number_key("310-QD/TU")
+    assert number_key("68-KH/ĐU") == "68-KH/DU"
+
+
+def test_numbers_are_found_in_running_text():
+    text = (
+        "Thực hiện Kết luận 69 -KL/TU, Quyết định số 1219/QĐ-TTg, ngày 18/10/2024, "
+        "Nghị định 162/2017/NĐ-CP và Chương trình số 08-CTr/BDVTU-BDT; 4%/năm; 115/126 bản"
+    )
+    assert [m.key for m in find_numbers(text)] == [
+        "69-KL/TU", "1219/QD-TTG", "162/2017/ND-CP", "08-CTR/BDVTU-BDT",
+    ]
+
+
+def test_dates_and_receiving_stamps_are_not_numbers():
+    assert find_numbers("Số đến: 819 Ngày đến: 26.4.2021 ngày 09/4/2021") == []
