@@ -1,0 +1,215 @@
+"""Corpus folder → parsed documents with metadata → a new index generation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from analyzers.docnumber import find_numbers, number_key
+from indexer import store
+from indexer.metadata import (
+    apply_sidecar,
+    extract_metadata,
+    formal_citation,
+    load_sidecar,
+    resolve_from_citations,
+)
+from indexer.model import Metadata, ParsedDocument, Section
+from indexer.parser import parse_document
+from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, read_text
+from indexer.schema import build_schema, slug
+from indexer.topics import topics_for
+
+SIDECAR_SUFFIX = ".meta.toml"
+# A document is "about" a topic when its cues occur this often in the whole text.
+DOCUMENT_TOPIC_HITS = 3
+
+
+@dataclass
+class Skipped:
+    file: str
+    reason: str
+
+
+@dataclass
+class CorpusDocument:
+    parsed: ParsedDocument
+    metadata: Metadata
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    documents: int
+    sections: int
+    skipped: list[Skipped]
+    warnings: list[str]
+    generation: Path
+
+
+def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
+    """Documents to read, and other files reported so none vanishes silently."""
+    documents, others = [], []
+    for path in sorted(corpus_dir.iterdir()):
+        if not path.is_file() or path.name.startswith(".") or path.name.endswith(SIDECAR_SUFFIX):
+            continue
+        if path.suffix.lower() in DOCUMENT_SUFFIXES:
+            documents.append(path)
+        else:
+            kinds = ", ".join(DOCUMENT_SUFFIXES)
+            others.append(Skipped(path.name, f"định dạng {path.suffix or '(không có đuôi)'} chưa được hỗ trợ (chỉ {kinds})"))
+    return documents, others
+
+
+def load_document(path: Path) -> CorpusDocument:
+    """Read, parse and describe one file. Raises UnreadableFile."""
+    text = read_text(path)
+    parsed = parse_document(path.stem, text, path)
+    metadata = extract_metadata(parsed)
+    document = CorpusDocument(parsed, metadata)
+    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if sidecar.exists():
+        try:
+            apply_sidecar(metadata, load_sidecar(sidecar), sidecar.name)
+        except (ValueError, OSError) as error:
+            document.warnings.append(f"{sidecar.name}: bỏ qua tệp bổ sung ({error})")
+    return document
+
+
+def load_corpus(corpus_dir: Path, progress: bool = False):
+    """Every readable document of the folder; the others with their reason."""
+    documents: list[CorpusDocument] = []
+    files, skipped = corpus_files(corpus_dir)
+    for path in tqdm(files, desc="Đọc văn bản", unit="tệp", disable=not progress, leave=False):
+        try:
+            documents.append(load_document(path))
+        except UnreadableFile as error:
+            skipped.append(Skipped(path.name, error.reason))
+        except Exception as error:  # noqa: BLE001 - one bad file must not stop the rest
+            skipped.append(Skipped(path.name, f"lỗi khi phân tích: {type(error).__name__}: {error}"))
+    resolve_from_citations([(d.parsed, d.metadata) for d in documents])
+    return documents, skipped
+
+
+def _section_fields(document: CorpusDocument, section: Section) -> dict:
+    meta = document.metadata
+    heading = section.heading
+    head_text = heading
+    if section.position == 0:
+        heading = meta.title or meta.doc_type
+        # The opening stands for the whole document: its type and number are
+        # searchable there.
+        head_text = " ".join(filter(None, [meta.doc_type, meta.number, meta.title]))
+    body = section.searchable_text
+    own = number_key(meta.number) if meta.number else ""
+    cited = sorted({m.key for m in find_numbers(f"{section.heading}\n{body}")} - {own})
+    topics = topics_for(f"{heading}\n{body}")
+    return dict(
+        key=f"{document.parsed.doc_id}#{section.section_id}",
+        doc_id=document.parsed.doc_id,
+        section_id=section.section_id,
+        position=section.position,
+        level=section.level,
+        heading=heading,
+        path=list(section.path),
+        text=section.text,
+        footnotes=[asdict(n) for n in section.footnotes],
+        head=head_text,
+        head_fold=head_text,
+        head_words=head_text,
+        body=body,
+        body_fold=body,
+        body_words=body,
+        number=own if section.position == 0 and own else None,
+        cites=" ".join(cited) or None,
+        year=meta.year,
+        doc_type=slug(meta.doc_type) or None,
+        issuer=meta.issuer or None,
+        issuer_key=slug(meta.issuer) or None,
+        province=slug(meta.province) or None,
+        topics=" ".join(slug(t) for t in topics) or None,
+    )
+
+
+def catalog_entry(document: CorpusDocument) -> dict:
+    parsed, meta = document.parsed, document.metadata
+    whole = "\n".join(f"{s.heading}\n{s.searchable_text}" for s in parsed.sections)
+    own = number_key(meta.number) if meta.number else ""
+    return {
+        "doc_id": parsed.doc_id,
+        "file": parsed.source.name,
+        "title": meta.title,
+        "doc_type": meta.doc_type,
+        "number": meta.number,
+        "number_key": own,
+        "date": meta.date,
+        "year": meta.year,
+        "issuer": meta.issuer,
+        "province": meta.province,
+        "signer": meta.signer,
+        "recipients": meta.recipients,
+        "sources": meta.sources,
+        "citation": formal_citation(meta),
+        "topics": topics_for(whole, min_hits=DOCUMENT_TOPIC_HITS),
+        "cites": sorted({m.key for m in find_numbers(whole)} - {own}),
+        "sections": [
+            {"section_id": s.section_id, "heading": s.heading, "level": s.level}
+            for s in parsed.sections
+        ],
+    }
+
+
+def build_catalog(documents: list[CorpusDocument], skipped: list[Skipped], indexed: int) -> dict:
+    entries = [catalog_entry(d) for d in documents]
+    by_number = {e["number_key"]: e for e in entries if e["number_key"]}
+    for entry in entries:
+        entry["cited_by"] = []
+    for entry in entries:
+        for key in entry["cites"]:
+            target = by_number.get(key)
+            if target is not None and target is not entry:
+                target["cited_by"].append(entry["doc_id"])
+    return {
+        "documents": entries,
+        "skipped": [asdict(s) for s in skipped],
+        "sections": indexed,  # searchable sections (headings without text are not)
+    }
+
+
+def build_index(corpus_dir: Path, index_root: Path, progress: bool = False) -> BuildReport:
+    """Index every readable file of ``corpus_dir``; publish atomically."""
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"Không có thư mục văn bản: {corpus_dir}")
+    documents, skipped = load_corpus(corpus_dir, progress)
+    generation = store.new_generation(index_root)
+    try:
+        ix = store.whoosh_index.create_in(str(generation), build_schema())
+        writer = ix.writer(limitmb=256)
+        # A heading with no text of its own (a "Phần", "II." above its
+        # subsections) is no passage: its heading lives on in its children's
+        # paths. The opening always stays: it stands for the document.
+        sections = [
+            (d, s)
+            for d in documents
+            for s in d.parsed.sections
+            if s.position == 0 or s.searchable_text.strip()
+        ]
+        for document, section in tqdm(
+            sections, desc="Lập chỉ mục", unit="mục", disable=not progress, leave=False
+        ):
+            fields = {k: v for k, v in _section_fields(document, section).items() if v is not None}
+            writer.add_document(**fields)
+        writer.commit()
+        catalog = build_catalog(documents, skipped, len(sections))
+        (generation / store.DOCUMENTS).write_text(
+            json.dumps(catalog, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    except BaseException:
+        store.discard(generation)
+        raise
+    store.publish(index_root, generation)
+    warnings = [w for d in documents for w in d.warnings]
+    return BuildReport(len(documents), len(sections), skipped, warnings, generation)

@@ -1,0 +1,58 @@
+"""The Whoosh schema: one Whoosh document per section.
+
+Each section carries its document's metadata so filters and facets work on
+sections. Text is indexed three ways (syllables, folded syllables, pyvi
+words), for the heading and the body; headings weigh more in BM25F.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from analyzers import folded_analyzer, syllable_analyzer, word_analyzer
+from analyzers.normalize import fold_key
+
+HEADING_BOOST = 2.5
+
+# Field names, by view.
+BODY_FIELDS = {"syllable": "body", "folded": "body_fold", "word": "body_words"}
+HEAD_FIELDS = {"syllable": "head", "folded": "head_fold", "word": "head_words"}
+
+
+def slug(text: str) -> str:
+    """ASCII key for exact-match fields and facets: 'An ninh, quốc phòng' → 'an-ninh-quoc-phong'."""
+    return re.sub(r"[^a-z0-9]+", "-", fold_key(text)).strip("-")
+
+
+def build_schema() -> Schema:
+    syllable, folded, word = syllable_analyzer(), folded_analyzer(), word_analyzer()
+    return Schema(
+        key=ID(unique=True, stored=True),  # "<doc_id>#<section_id>"
+        doc_id=ID(stored=True),
+        section_id=STORED,
+        position=NUMERIC(stored=True, sortable=True),
+        level=STORED,
+        heading=STORED,
+        path=STORED,
+        text=STORED,
+        footnotes=STORED,
+        head=TEXT(analyzer=syllable, phrase=True, field_boost=HEADING_BOOST),
+        head_fold=TEXT(analyzer=folded, phrase=True, field_boost=HEADING_BOOST),
+        head_words=TEXT(analyzer=word, phrase=False, field_boost=HEADING_BOOST),
+        body=TEXT(analyzer=syllable, phrase=True),
+        body_fold=TEXT(analyzer=folded, phrase=True),
+        body_words=TEXT(analyzer=word, phrase=False),
+        # The document's own number, on its opening section only, so a number
+        # query finds the document once; numbers a section cites go in `cites`.
+        number=KEYWORD(scorable=True),
+        cites=KEYWORD(scorable=True),
+        # Filters and facets (slugs, see slug()).
+        year=NUMERIC(stored=True, signed=False, bits=16),
+        doc_type=ID(),
+        issuer=TEXT(analyzer=folded, phrase=True),
+        issuer_key=ID(),
+        province=ID(),
+        topics=KEYWORD(stored=True),
+    )

@@ -1,0 +1,79 @@
+"""Where an index lives on disk, and how a rebuild replaces it atomically.
+
+An index root holds generations (``gen-…`` folders, each a complete Whoosh
+index plus ``documents.json``) and a ``CURRENT`` file naming the live one.
+A rebuild writes a new generation, then replaces ``CURRENT`` with
+``os.replace`` (atomic): a reader opens either the old index or the new one,
+never half of one. The previous generation is kept for readers that opened
+it before the switch; older ones are removed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+CURRENT = "CURRENT"
+DOCUMENTS = "documents.json"
+KEEP_GENERATIONS = 2
+
+
+class IndexMissing(Exception):
+    """No usable index under the given root."""
+
+
+def new_generation(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    return Path(tempfile.mkdtemp(prefix=f"gen-{stamp}-", dir=root))
+
+
+def publish(root: Path, generation: Path) -> None:
+    """Make ``generation`` the live index, then prune old generations."""
+    pointer = root / f".{CURRENT}.{os.getpid()}"
+    pointer.write_text(generation.name + "\n", encoding="utf-8")
+    os.replace(pointer, root / CURRENT)
+    generations = sorted(
+        (p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime
+    )
+    for old in generations[:-KEEP_GENERATIONS]:
+        if old != generation:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(generation: Path) -> None:
+    shutil.rmtree(generation, ignore_errors=True)
+
+
+def current_generation(root: Path) -> Path:
+    try:
+        name = (root / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise IndexMissing(f"Chưa có chỉ mục trong {root}: hãy chạy `tracuu index` trước.") from None
+    generation = root / name
+    if not name or not whoosh_index.exists_in(str(generation)):
+        raise IndexMissing(f"Chỉ mục trong {root} bị hỏng: hãy chạy lại `tracuu index`.")
+    return generation
+
+
+@dataclass
+class OpenIndex:
+    index: whoosh_index.Index
+    catalog: dict  # documents.json: documents, skipped files, counts
+
+    @property
+    def documents(self) -> dict[str, dict]:
+        return {d["doc_id"]: d for d in self.catalog["documents"]}
+
+
+def open_current(root: Path) -> OpenIndex:
+    generation = current_generation(root)
+    catalog = json.loads((generation / DOCUMENTS).read_text(encoding="utf-8"))
+    return OpenIndex(whoosh_index.open_dir(str(generation)), catalog)

@@ -1,0 +1,201 @@
+"""`tracuu`: build the index and search it from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = PROJECT_DIR / "corpus"
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def default_index_dir() -> Path:
+    """$TRACUU_INDEX_DIR, else var/index in the project (ignored by git)."""
+    configured = os.environ.get("TRACUU_INDEX_DIR")
+    return Path(configured) if configured else PROJECT_DIR / "var" / "index"
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"phải là số nguyên dương: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"phải là số nguyên dương: {text!r}")
+    return value
+
+
+def _year(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"năm không hợp lệ: {text!r}") from None
+    if not 1900 <= value <= 2200:
+        raise argparse.ArgumentTypeError(f"năm không hợp lệ: {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tracuu", description="Tra cứu văn bản Đảng và chính quyền địa phương."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    index = commands.add_parser("index", help="lập chỉ mục từ thư mục văn bản")
+    index.add_argument("corpus_dir", nargs="?", type=Path, default=DEFAULT_CORPUS, metavar="CORPUS_DIR")
+    index.add_argument("--index-dir", type=Path, default=None)
+
+    search = commands.add_parser("search", help="tìm đoạn văn bản")
+    search.add_argument("query", metavar="QUERY")
+    years = search.add_mutually_exclusive_group()
+    years.add_argument("--year", type=_year)
+    search.add_argument("--year-from", type=_year)
+    search.add_argument("--year-to", type=_year)
+    search.add_argument("--issuer", default="")
+    search.add_argument("--province", default="")
+    search.add_argument("--doc-type", default="")
+    search.add_argument("--topic", default="")
+    search.add_argument("--limit", type=_positive_int, default=10)
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--index-dir", type=Path, default=None)
+
+    docs = commands.add_parser("docs", help="liệt kê văn bản đã lập chỉ mục")
+    docs.add_argument("--json", action="store_true")
+    docs.add_argument("--index-dir", type=Path, default=None)
+    return parser
+
+
+def _print_json(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def run_index(args) -> int:
+    from indexer.build import build_index
+
+    index_dir = args.index_dir or default_index_dir()
+    try:
+        report = build_index(args.corpus_dir, index_dir, progress=sys.stderr.isatty())
+    except FileNotFoundError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"Đã lập chỉ mục {report.documents} văn bản, {report.sections} mục vào {index_dir}.")
+    for warning in report.warnings:
+        print(f"Cảnh báo: {warning}", file=sys.stderr)
+    if report.skipped:
+        print(f"Bỏ qua {len(report.skipped)} tệp:", file=sys.stderr)
+        for skipped in report.skipped:
+            print(f"  - {skipped.file}: {skipped.reason}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _open(args):
+    from indexer.store import IndexMissing, open_current
+
+    try:
+        return open_current(args.index_dir or default_index_dir())
+    except IndexMissing as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return None
+
+
+def _marked(text: str, spans, tty: bool) -> str:
+    start_mark, end_mark = ("\033[1m", "\033[0m") if tty else ("«", "»")
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], start_mark, text[start:end], end_mark]
+        last = end
+    out.append(text[last:])
+    return " ".join("".join(out).split())
+
+
+def run_search(args) -> int:
+    from search_app.query import QueryError
+    from search_app.search import Filters, search
+
+    if args.year is not None and (args.year_from or args.year_to):
+        print("Lỗi: dùng --year hoặc --year-from/--year-to, không dùng cả hai.", file=sys.stderr)
+        return EXIT_USAGE
+    index = _open(args)
+    if index is None:
+        return EXIT_FAILURE
+    filters = Filters(
+        year=args.year,
+        year_from=args.year_from,
+        year_to=args.year_to,
+        issuer=args.issuer,
+        province=args.province,
+        doc_type=args.doc_type,
+        topic=args.topic,
+    )
+    try:
+        result = search(index, args.query, filters, args.limit)
+    except QueryError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        _print_json(
+            {
+                "query": result.query,
+                "total": result.total,
+                "notes": result.notes,
+                "results": [asdict(p) for p in result.passages],
+            }
+        )
+        return EXIT_OK
+    tty = sys.stdout.isatty()
+    for note in result.notes:
+        print(f"Lưu ý: {note}")
+    if not result.total:
+        print(f"Không tìm thấy kết quả cho “{result.query}”.")
+        return EXIT_OK
+    shown = len(result.passages)
+    print(f"{result.total} kết quả cho “{result.query}” (hiển thị {shown}):\n")
+    for rank, passage in enumerate(result.passages, 1):
+        document = passage.document
+        heading = _marked(passage.heading, passage.heading_highlights, tty)
+        where = " › ".join([*passage.path, heading]) or "(mở đầu)"
+        print(f"{rank}. {document.get('citation') or passage.doc_id}")
+        print(f"   {where}  [{passage.doc_id}#{passage.section_id}]")
+        print(f"   {_marked(passage.snippet, passage.snippet_highlights, tty)}\n")
+    return EXIT_OK
+
+
+def run_docs(args) -> int:
+    index = _open(args)
+    if index is None:
+        return EXIT_FAILURE
+    documents = index.catalog["documents"]
+    if args.json:
+        _print_json(documents)
+        return EXIT_OK
+    for document in documents:
+        print(f"{document['doc_id']}: {document['citation'] or document['title']}")
+        for name, label in (
+            ("title", "Trích yếu"),
+            ("province", "Tỉnh"),
+            ("signer", "Người ký"),
+            ("topics", "Chủ đề"),
+        ):
+            value = document.get(name)
+            if value:
+                print(f"   {label}: {', '.join(value) if isinstance(value, list) else value}")
+        print()
+    print(f"{len(documents)} văn bản.")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"index": run_index, "search": run_search, "docs": run_docs}[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""Staff queries → Whoosh queries, built from analysed tokens.
+
+The raw string never reaches Whoosh's QueryParser: it would split on spaces
+before analysis, and a multi-syllable query would never meet a segmented
+word. Instead:
+
+- document numbers (``69-KL/TU``, ``69 -kl/tu``) are taken out first and match
+  the document that bears the number and the sections that cite it;
+- ``"…"`` is a phrase;
+- the rest is analysed into syllables, abbreviations are recognised both ways
+  (DTTS ⇄ dân tộc thiểu số), and pyvi groups the other syllables into words.
+  Every unit must match: as a word, or as adjacent syllables (so ``thiểu số``
+  finds ``dân tộc thiểu số``). The whole text as a phrase ranks higher.
+- A query typed without any diacritics searches the folded view, so
+  ``dan toc thieu so`` finds ``dân tộc thiểu số``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from analyzers import syllables
+from analyzers.abbreviations import load_abbreviations
+from analyzers.docnumber import find_numbers
+from analyzers.filters import segment_labels
+from analyzers.normalize import fold, has_diacritics, nfc
+from indexer.schema import BODY_FIELDS, HEAD_FIELDS
+
+MAX_QUERY_CHARS = 1000
+# The document bearing a number must outrank any text that cites it. A
+# constant: BM25 on the sparse `number` field (3 of ~80 sections carry one)
+# normalises by an average length near 0 and scores a match ~0.4.
+NUMBER_SCORE = 1000.0
+PHRASE_BOOST = 2.0
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_QUOTED = re.compile(r'"([^"]*)"')
+# Boolean operators are not supported; pasted ones must not become search words.
+_OPERATORS = re.compile(r"(?<!\S)(?:AND|OR|NOT|&&|\|\|)(?!\S)")
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched; the message is for the user."""
+
+
+@dataclass
+class ParsedQuery:
+    raw: str
+    numbers: list[str] = field(default_factory=list)  # normalised keys
+    phrases: list[list[str]] = field(default_factory=list)  # quoted, as syllables
+    chunks: list[list[str]] = field(default_factory=list)  # unquoted runs, as syllables
+
+    @property
+    def all_syllables(self) -> list[str]:
+        return [s for run in self.phrases + self.chunks for s in run]
+
+    @property
+    def accented(self) -> bool:
+        """Typed with diacritics: match them exactly (else search the folded view)."""
+        return any(has_diacritics(s) for s in self.all_syllables)
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    text = _CONTROL.sub(" ", nfc(raw or "")).translate(_QUOTES).strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"Câu tìm kiếm quá dài ({len(text)} ký tự, tối đa {MAX_QUERY_CHARS})."
+        )
+    parsed = ParsedQuery(raw=text)
+    for match in reversed(find_numbers(text, query=True)):
+        if match.key not in parsed.numbers:
+            parsed.numbers.insert(0, match.key)
+        text = text[: match.start] + " " + text[match.end :]
+    pieces = _QUOTED.split(text)
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            phrase = syllables(piece)
+            if phrase:
+                parsed.phrases.append(phrase)
+        else:
+            # A lone, unbalanced quote is ignored.
+            run = syllables(_OPERATORS.sub(" ", piece.replace('"', " ")))
+            if run:
+                parsed.chunks.append(run)
+    if not (parsed.numbers or parsed.phrases or parsed.chunks):
+        raise QueryError("Câu tìm kiếm không có từ nào để tìm.")
+    return parsed
+
+
+@dataclass
+class Unit:
+    """Syllables that must match together, and their equivalents."""
+
+    syllables: tuple[str, ...]
+    alternatives: tuple[tuple[str, ...], ...] = ()
+
+
+def _abbreviation_at(run: list[str], i: int):
+    """The longest abbreviation or expansion starting at run[i], if any.
+
+    Compared without diacritics so "HDND" and "dan toc thieu so" are recognised.
+    """
+    folded = [fold(s) for s in run]
+    best = None
+    for entry in load_abbreviations():
+        for found, other in ((entry.short, entry.long), (entry.long, entry.short)):
+            n = len(found)
+            if tuple(folded[i : i + n]) == tuple(fold(s) for s in found):
+                if best is None or n > len(best[0]):
+                    best = (tuple(run[i : i + n]), other, found)
+    return best
+
+
+def units_of(run: list[str]) -> list[Unit]:
+    units: list[Unit] = []
+    plain: list[str] = []
+
+    def flush():
+        words: list[tuple[str, ...]] = []
+        for syllable, join in zip(plain, segment_labels(plain)):
+            if join:
+                words[-1] += (syllable,)
+            else:
+                words.append((syllable,))
+        units.extend(Unit(word) for word in words)
+        plain.clear()
+
+    i = 0
+    while i < len(run):
+        found = _abbreviation_at(run, i)
+        if found:
+            flush()
+            typed, other, canonical = found
+            alternatives = (other,) if typed == canonical else (other, canonical)
+            units.append(Unit(typed, alternatives))
+            i += len(typed)
+        else:
+            plain.append(run[i])
+            i += 1
+    flush()
+    return units
+
+
+def _sequence(fieldname: str, terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
+    if len(terms) == 1:
+        return wq.Term(fieldname, terms[0], boost=boost)
+    return wq.Phrase(fieldname, list(terms), boost=boost)
+
+
+def _match(terms: tuple[str, ...], accented: bool, boost: float = 1.0) -> wq.Query:
+    """``terms`` anywhere in a section, as a word or adjacent syllables."""
+    if not accented:
+        folded = tuple(fold(t) for t in terms)
+        return wq.Or([_sequence(f["folded"], folded, boost) for f in (BODY_FIELDS, HEAD_FIELDS)])
+    clauses = [_sequence(f["syllable"], terms, boost) for f in (BODY_FIELDS, HEAD_FIELDS)]
+    clauses += [wq.Term(f["word"], "_".join(terms), boost=boost) for f in (BODY_FIELDS, HEAD_FIELDS)]
+    return wq.Or(clauses)
+
+
+@dataclass
+class BuiltQuery:
+    query: wq.Query
+    accented: bool
+    # For highlighting: syllable sequences to mark (exact, or folded when not
+    # accented) and document-number keys.
+    sequences: set[tuple[str, ...]]
+    numbers: set[str]
+
+
+def build_query(
+    parsed: ParsedQuery, accented: bool | None = None, match_all: bool = True
+) -> BuiltQuery:
+    """``match_all``: every unit must match (else any, ranked by how many)."""
+    if accented is None:
+        accented = parsed.accented
+    required: list[wq.Query] = []
+    preferred: list[wq.Query] = []
+    sequences: set[tuple[str, ...]] = set()
+
+    def mark(terms, exact=accented):
+        sequences.add(tuple(terms) if exact else tuple(fold(t) for t in terms))
+
+    for run in parsed.chunks:
+        for unit in units_of(run):
+            options = [unit.syllables, *unit.alternatives]
+            required.append(wq.Or([_match(o, accented) for o in options]))
+            for option in options:
+                mark(option)
+        if len(run) > 1:
+            preferred.append(_match(tuple(run), accented, boost=PHRASE_BOOST))
+    for phrase in parsed.phrases:
+        phrase_accented = accented and has_diacritics("".join(phrase))
+        required.append(_match(tuple(phrase), phrase_accented))
+        mark(phrase, phrase_accented)
+
+    text_query = None
+    if required:
+        text_query = wq.And(required) if match_all else wq.Or(required)
+        if preferred:
+            text_query = wq.AndMaybe(text_query, wq.Or(preferred))
+    query = text_query
+    if parsed.numbers:
+        numbers = wq.Or(
+            [wq.ConstantScoreQuery(wq.Term("number", key), NUMBER_SCORE) for key in parsed.numbers]
+            + [wq.Term("cites", key) for key in parsed.numbers]
+        )
+        # With a number, the number decides what matches; the words only rank.
+        query = wq.AndMaybe(numbers, text_query) if text_query else numbers
+    return BuiltQuery(query, accented, sequences, set(parsed.numbers))

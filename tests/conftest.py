@@ -1,0 +1,51 @@
+from pathlib import Path
+
+import pytest
+
+from indexer.build import build_index
+from indexer.store import open_current
+from search_app.search import Filters, search
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def index_root(tmp_path_factory):
+    """The sample corpus, indexed once for the whole session."""
+    root = tmp_path_factory.mktemp("index")
+    build_index(CORPUS, root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def opened(index_root):
+    return open_current(index_root)
+
+
+@pytest.fixture
+def find(opened):
+    """Search the sample corpus: find("dân vận", year=2023) → SearchResult."""
+
+    def _find(text, limit=200, **filters):
+        return search(opened, text, Filters(**filters), limit=limit)
+
+    return _find
+
+
+@pytest.fixture
+def make_corpus(tmp_path):
+    """A corpus folder from {file name: str or bytes}."""
+
+    def _make(files):
+        folder = tmp_path / "corpus"
+        folder.mkdir(exist_ok=True)
+        for name, content in files.items():
+            path = folder / name
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return folder
+
+    return _make

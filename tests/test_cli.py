@@ -1,0 +1,103 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from search_app.cli import main
+
+from .conftest import CORPUS
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_search_json_has_the_documented_shape(capsys, index_root):
+    code, out, _ = run(capsys, "search", "công tác dân vận", "--json", "--limit", "3", "--index-dir", str(index_root))
+    assert code == 0
+    data = json.loads(out)
+    assert data["query"] == "công tác dân vận"
+    assert data["total"] >= 3 and len(data["results"]) == 3
+    result = data["results"][0]
+    for key in ("doc_id", "section_id", "heading", "path", "text", "score", "document"):
+        assert key in result
+    for key in ("doc_id", "title", "doc_type", "number", "date", "year", "issuer", "province", "signer"):
+        assert key in result["document"]
+
+
+def test_search_prints_citation_path_and_marked_snippet(capsys, index_root):
+    code, out, _ = run(capsys, "search", "69-KL/TU", "--limit", "3", "--index-dir", str(index_root))
+    assert code == 0
+    first = out.split("\n\n")[1]
+    assert "Kết luận số 69-KL/TU, ngày 09/4/2021 của Ban Thường vụ Tỉnh ủy Lai Châu" in first
+    assert "[000_8b1cbe83c3de1fbc#mo-dau]" in first
+    # The sections citing it show the number marked.
+    assert "«69-KL/TU»" in out or "«69 -KL/TU»" in out
+
+
+def test_filters_on_the_command_line(capsys, index_root):
+    code, out, _ = run(
+        capsys, "search", "dân vận", "--year-from", "2023", "--year-to", "2023",
+        "--province", "Lai Châu", "--json", "--index-dir", str(index_root),
+    )
+    assert code == 0
+    documents = {r["document"]["doc_id"] for r in json.loads(out)["results"]}
+    assert documents == {"001_b7d788ee9d07cfc0"}
+
+
+@pytest.mark.parametrize("query", ["AND", "!!!", "x" * 10_000])
+def test_unusable_query_exits_2_with_one_line(capsys, index_root, query):
+    code, out, err = run(capsys, "search", query, "--index-dir", str(index_root))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("Lỗi: ") and err.count("\n") == 1
+
+
+def test_no_results_is_not_an_error(capsys, index_root):
+    code, out, _ = run(capsys, "search", "tàu vũ trụ", "--index-dir", str(index_root))
+    assert code == 0
+    assert "Không tìm thấy" in out
+
+
+def test_missing_index_is_explained(capsys, tmp_path):
+    code, _, err = run(capsys, "search", "dân vận", "--index-dir", str(tmp_path / "none"))
+    assert code == 1
+    assert "tracuu index" in err
+
+
+def test_docs_lists_every_document_with_metadata(capsys, index_root):
+    code, out, _ = run(capsys, "docs", "--json", "--index-dir", str(index_root))
+    assert code == 0
+    documents = json.loads(out)
+    assert len(documents) == 5
+    assert {"doc_id", "title", "doc_type", "number", "date", "year", "issuer", "province", "signer"} <= set(documents[0])
+
+
+def test_index_command_reports_skipped_files(capsys, make_corpus, tmp_path):
+    good = (CORPUS / "004_18f6aac5861878d1.txt").read_text(encoding="utf-8")
+    # NUL bytes, yet no UTF-16 text in them.
+    corpus = make_corpus({"good.txt": good, "bad.txt": b"\x00\x01\x02\x03"})
+    code, out, err = run(capsys, "index", str(corpus), "--index-dir", str(tmp_path / "ix"))
+    assert code == 0
+    assert "1 văn bản" in out
+    assert "bad.txt" in err
+
+
+def test_index_dir_defaults_to_the_environment_variable(capsys, index_root, monkeypatch):
+    monkeypatch.setenv("TRACUU_INDEX_DIR", str(index_root))
+    code, out, _ = run(capsys, "docs")
+    assert code == 0 and "5 văn bản" in out
+
+
+def test_installed_console_script_runs(index_root):
+    script = Path(sys.executable).with_name("tracuu")
+    completed = subprocess.run(
+        [str(script), "search", "dan van kheo", "--limit", "1", "--index-dir", str(index_root)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "kết quả" in completed.stdout

@@ -1,0 +1,105 @@
+import threading
+
+from indexer import store
+from indexer.build import build_index
+from indexer.store import open_current
+from search_app.search import search
+
+from .conftest import CORPUS
+
+SAMPLE = (CORPUS / "003_064c99f8bc1e6bb7.txt").read_text(encoding="utf-8")
+
+
+def test_every_sample_document_and_its_sections_are_indexed(opened):
+    documents = opened.catalog["documents"]
+    assert len(documents) == 5
+    assert opened.catalog["skipped"] == []
+    with opened.index.searcher() as searcher:
+        assert searcher.doc_count() == opened.catalog["sections"]
+        ids = {searcher.stored_fields(n)["doc_id"] for n in range(searcher.doc_count())}
+    assert ids == {d["doc_id"] for d in documents}
+
+
+def test_broken_files_are_reported_by_name_and_reason_while_the_rest_is_indexed(make_corpus, tmp_path):
+    corpus = make_corpus(
+        {
+            "good.txt": SAMPLE,
+            "empty.txt": "",
+            "blank.md": "  \n\n ",
+            "picture.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+            "legacy.txt": "Th\xf4ng b\xe1o k\xea\xb8t lu\xb9n".encode("latin-1"),
+            "notes.docx": b"PK\x03\x04 not a text document",
+        }
+    )
+    report = build_index(corpus, tmp_path / "index")
+    assert report.documents == 1
+    skipped = {s.file: s.reason for s in report.skipped}
+    assert set(skipped) == {"empty.txt", "blank.md", "picture.txt", "legacy.txt", "notes.docx"}
+    assert all(reason for reason in skipped.values())
+    assert search(open_current(tmp_path / "index"), "giao lưu kết nghĩa").total > 0
+
+
+def test_utf16_and_bom_files_are_indexed(make_corpus, tmp_path):
+    corpus = make_corpus(
+        {
+            "utf16.txt": SAMPLE.encode("utf-16"),
+            "bom.md": "\ufeff" + SAMPLE,
+        }
+    )
+    report = build_index(corpus, tmp_path / "index")
+    assert (report.documents, report.skipped) == (2, [])
+
+
+def test_sidecar_values_win_over_extraction(make_corpus, tmp_path):
+    corpus = make_corpus(
+        {
+            "tb.txt": SAMPLE,
+            "tb.meta.toml": 'number = "197-TB/VPTU"\nprovince = "Lai Châu"\n',
+        }
+    )
+    build_index(corpus, tmp_path / "index")
+    opened = open_current(tmp_path / "index")
+    document = opened.documents["tb"]
+    assert (document["number"], document["province"]) == ("197-TB/VPTU", "Lai Châu")
+    assert document["sources"]["province"] == "sidecar"
+    # The corrected number is searchable.
+    assert search(opened, "197-TB/VPTU").passages[0].doc_id == "tb"
+
+
+def test_a_broken_sidecar_is_reported_and_the_document_still_indexed(make_corpus, tmp_path):
+    corpus = make_corpus({"tb.txt": SAMPLE, "tb.meta.toml": "colour = 'red'\n"})
+    report = build_index(corpus, tmp_path / "index")
+    assert report.documents == 1
+    assert any("tb.meta.toml" in w for w in report.warnings)
+
+
+def test_rebuild_replaces_the_index_atomically(make_corpus, tmp_path):
+    root = tmp_path / "index"
+    corpus = make_corpus({"one.txt": SAMPLE})
+    build_index(corpus, root)
+    before = open_current(root)
+    (corpus / "two.txt").write_text(SAMPLE.replace("giao lưu", "hợp tác"), encoding="utf-8")
+
+    seen = []
+
+    def keep_searching():
+        for _ in range(30):
+            current = open_current(root)
+            seen.append(len(current.catalog["documents"]))
+
+    reader = threading.Thread(target=keep_searching)
+    reader.start()
+    build_index(corpus, root)
+    reader.join()
+    # Readers only ever saw a whole index: the old one or the new one.
+    assert set(seen) <= {1, 2}
+    assert len(open_current(root).catalog["documents"]) == 2
+    # An index opened before the rebuild still answers.
+    assert search(before, "giao lưu").total > 0
+    assert len(list(root.glob("gen-*"))) <= store.KEEP_GENERATIONS
+
+
+def test_citations_link_documents_both_ways(opened):
+    documents = opened.documents
+    assert "69-KL/TU" in documents["001_b7d788ee9d07cfc0"]["cites"]
+    assert documents["000_8b1cbe83c3de1fbc"]["cited_by"] == ["001_b7d788ee9d07cfc0"]

@@ -1,0 +1,195 @@
+import pytest
+
+from analyzers.normalize import fold
+from search_app.query import QueryError
+
+KET_LUAN_69 = "000_8b1cbe83c3de1fbc"
+BAO_CAO_426 = "001_b7d788ee9d07cfc0"
+KE_HOACH_68 = "002_47ca4eed93e62be1"
+THONG_BAO = "003_064c99f8bc1e6bb7"
+BAO_CAO_THAI_NGUYEN = "004_18f6aac5861878d1"
+
+
+def keys(result):
+    return {(p.doc_id, p.section_id) for p in result.passages}
+
+
+def folded(text):
+    return " ".join(fold(text).lower().split())
+
+
+def test_query_without_diacritics_finds_what_the_accented_query_finds(find):
+    accented = find("dân tộc thiểu số")
+    plain = find("dan toc thieu so")
+    assert accented.total > 10
+    assert keys(accented) <= keys(plain)
+
+
+def test_accented_query_does_not_match_other_diacritics(find):
+    # "dẫn" (to lead) must not find "dân" (people) when typed with diacritics.
+    result = find("dẫn")
+    assert result.total > 0
+    for passage in result.passages:
+        where = passage.heading + passage.text + " ".join(n["text"] for n in passage.footnotes)
+        assert "dẫn" in where.lower()
+
+
+def test_multi_syllable_query_matches_segmented_words(find):
+    result = find("công tác dân vận")
+    assert result.total > 5
+    top = result.passages[0]
+    assert "công tác dân vận" in top.text.lower() or "công tác dân vận" in top.heading.lower()
+
+
+def test_part_of_a_compound_finds_the_compound(find):
+    # pyvi indexes "dân_tộc_thiểu_số" as one word; "thiểu số" must still find it.
+    part = keys(find("thiểu số"))
+    written_out = [p for p in find('"dân tộc thiểu số"').passages if "dân tộc thiểu số" in p.text.lower()]
+    assert written_out
+    assert {(p.doc_id, p.section_id) for p in written_out} <= part
+
+
+def test_abbreviation_finds_the_written_out_form(find):
+    result = find("DTTS")
+    # Doc 000 never writes "DTTS", only "dân tộc thiểu số".
+    assert any(p.doc_id == KET_LUAN_69 for p in result.passages)
+
+
+def test_written_out_form_finds_the_abbreviation(find):
+    result = find("dân tộc thiểu số")
+    only_abbreviated = [
+        p
+        for p in result.passages
+        if "DTTS" in p.text and "dan toc thieu so" not in folded(p.text)
+    ]
+    assert only_abbreviated, "a section that only says DTTS should be found"
+
+
+def test_mttq_both_ways(find):
+    by_short = {p.doc_id for p in find("MTTQ").passages}
+    by_long = {p.doc_id for p in find("Mặt trận Tổ quốc").passages}
+    assert KET_LUAN_69 in by_short  # 000 writes "Mặt trận Tổ quốc" and "MTTQ"
+    assert BAO_CAO_THAI_NGUYEN in by_short  # 004 only writes it out
+    assert by_short == by_long
+
+
+def test_document_number_finds_the_document_then_the_sections_citing_it(find):
+    result = find("69-KL/TU")
+    first = result.passages[0]
+    assert (first.doc_id, first.section_id) == (KET_LUAN_69, "mo-dau")
+    assert first.document["number"] == "69-KL/TU"
+    citing = [p for p in result.passages[1:]]
+    assert citing and all(p.doc_id == BAO_CAO_426 for p in citing)
+
+
+@pytest.mark.parametrize("written", ["69 -KL/TU", "69-kl/tu", "Kết luận 69 -KL/TU", "kết luận số 69-kl/tu"])
+def test_document_number_variants_give_the_same_results(find, written):
+    assert keys(find(written)) == keys(find("69-KL/TU"))
+    assert find(written).passages[0].doc_id == KET_LUAN_69
+
+
+def test_document_number_with_d_stroke_typed_as_d(find):
+    assert find("68-KH/DU").passages[0].doc_id == KE_HOACH_68
+
+
+def test_quoted_text_is_a_phrase(find):
+    phrase = find('"dân vận khéo"')
+    loose = find("dân vận khéo")
+    assert phrase.total > 0
+    assert keys(phrase) <= keys(loose)
+    for passage in phrase.passages:
+        haystack = folded(passage.text + " " + passage.heading + " " + " ".join(n["text"] for n in passage.footnotes))
+        assert "dan van kheo" in haystack
+
+
+def test_matched_words_are_highlighted(find):
+    passage = find("bảo vệ rừng").passages[0]
+    marked = [passage.text[s:e].lower() for s, e in passage.highlights]
+    assert marked and all(set(m.split()) <= {"bảo", "vệ", "rừng"} for m in marked)
+    assert "bảo vệ rừng" in marked
+
+
+def test_year_filter(find):
+    result = find("công tác dân vận", year=2023)
+    assert result.total > 0
+    assert {p.document["year"] for p in result.passages} == {2023}
+
+
+def test_year_range_filter(find):
+    result = find("dân tộc thiểu số", year_from=2021, year_to=2023)
+    years = {p.document["year"] for p in result.passages}
+    assert years and years <= {2021, 2022, 2023}
+    assert 2026 not in years
+
+
+def test_issuer_filter_matches_part_of_the_name_without_diacritics(find):
+    result = find("dân vận", issuer="huyen uy tam duong")
+    assert result.total > 0
+    assert {p.doc_id for p in result.passages} == {BAO_CAO_426}
+
+
+def test_province_filter(find):
+    result = find("dân tộc thiểu số", province="Thái Nguyên")
+    assert {p.doc_id for p in result.passages} == {BAO_CAO_THAI_NGUYEN}
+
+
+def test_doc_type_filter(find):
+    result = find("dân vận", doc_type="kết luận")
+    assert {p.document["doc_type"] for p in result.passages} == {"Kết luận"}
+
+
+def test_topic_filter(find, opened):
+    result = find("vận động", topic="Rừng và môi trường")
+    assert result.total > 0
+    for passage in result.passages:
+        assert "rung" in folded(passage.text + " ".join(n["text"] for n in passage.footnotes)) or "moi truong" in folded(passage.text)
+
+
+def test_filter_with_unknown_value_finds_nothing(find):
+    assert find("dân vận", province="Cà Mau").total == 0
+
+
+def test_filters_combine_as_restrictions(find):
+    # Each filter narrows: no document is both from Lai Châu and issued by
+    # Thái Nguyên's board, so nothing matches both.
+    assert find("dân vận", issuer="Ban Dân vận Tỉnh ủy").total > 0
+    assert find("dân vận", province="Lai Châu", issuer="Tỉnh ủy Thái Nguyên").total == 0
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        '"dân vận',  # unbalanced quote
+        'dân vận" khéo',
+        "field:dân vận",
+        "body:rừng OR",
+        "dân\x00 vận\x07",  # control characters
+        "NOT dân vận",
+    ],
+)
+def test_odd_queries_still_search(find, odd):
+    assert find(odd).total > 0
+
+
+@pytest.mark.parametrize("unusable", ["AND", "OR NOT", "!!! ... ???", "   ", "x" * 10_000])
+def test_unusable_queries_raise_a_clear_error(find, unusable):
+    with pytest.raises(QueryError) as error:
+        find(unusable)
+    assert str(error.value) and "\n" not in str(error.value)
+
+
+def test_wrong_diacritics_fall_back_to_folded_search_and_say_so(find):
+    result = find("công tac dân vân")
+    assert result.total > 0
+    assert result.notes
+    assert "công tác dân vận" in result.passages[0].text.lower()
+
+
+def test_half_typed_diacritics_of_an_abbreviation_expansion_still_match(find):
+    assert keys(find("dân toc thieu số")) == keys(find("dân tộc thiểu số"))
+
+
+def test_a_long_question_falls_back_to_the_sections_with_most_words(find):
+    result = find("những mô hình dân vận khéo về bảo vệ rừng ở huyện biên giới có tàu vũ trụ không")
+    assert result.total > 0
+    assert result.notes
