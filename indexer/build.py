@@ -21,11 +21,9 @@ from indexer.model import Metadata, ParsedDocument, Section
 from indexer.parser import parse_document
 from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, read_text
 from indexer.schema import build_schema, slug
-from indexer.topics import topics_for
+from indexer.topics import main_topics, topics_for
 
 SIDECAR_SUFFIX = ".meta.toml"
-# A document is "about" a topic when its cues occur this often in the whole text.
-DOCUMENT_TOPIC_HITS = 3
 
 
 @dataclass
@@ -153,7 +151,7 @@ def catalog_entry(document: CorpusDocument) -> dict:
         "recipients": meta.recipients,
         "sources": meta.sources,
         "citation": formal_citation(meta),
-        "topics": topics_for(whole, min_hits=DOCUMENT_TOPIC_HITS),
+        "topics": main_topics(whole),
         "cites": sorted({m.key for m in find_numbers(whole)} - {own}),
         "sections": [
             {"section_id": s.section_id, "heading": s.heading, "level": s.level}

@@ -85,3 +85,18 @@ def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
 def topics_for(text: str, min_hits: int = 1) -> list[str]:
     """Labels (in file order) with at least ``min_hits`` cue occurrences."""
     return [label for label, hits in count_cues(text).items() if hits >= min_hits]
+
+
+def main_topics(text: str, most: int = 4, share: float = 0.25, min_hits: int = 3) -> list[str]:
+    """A whole document's main topics, strongest first.
+
+    Long documents touch most topics in passing; a document is "about" the few
+    whose cues are at least ``share`` as frequent as the leading topic's.
+    """
+    counts = count_cues(text)
+    ranked = sorted((hits, -order, label) for order, (label, hits) in enumerate(counts.items()))
+    ranked.reverse()
+    leading = ranked[0][0] if ranked else 0
+    return [
+        label for hits, _, label in ranked[:most] if hits >= min_hits and hits >= share * leading
+    ]

@@ -115,6 +115,13 @@ def _marked(text: str, spans, tty: bool) -> str:
     return " ".join("".join(out).split())
 
 
+def _short(heading: str, limit: int = 50) -> str:
+    """Ancestors in a breadcrumb: enough to recognise, not whole headings."""
+    if len(heading) <= limit:
+        return heading
+    return heading[: heading.rfind(" ", 0, limit)].rstrip(" ,.:;") + "…"
+
+
 def run_search(args) -> int:
     from search_app.query import QueryError
     from search_app.search import Filters, search
@@ -160,7 +167,7 @@ def run_search(args) -> int:
     for rank, passage in enumerate(result.passages, 1):
         document = passage.document
         heading = _marked(passage.heading, passage.heading_highlights, tty)
-        where = " › ".join([*passage.path, heading]) or "(mở đầu)"
+        where = " › ".join([*map(_short, passage.path), heading]) or "(mở đầu)"
         print(f"{rank}. {document.get('citation') or passage.doc_id}")
         print(f"   {where}  [{passage.doc_id}#{passage.section_id}]")
         print(f"   {_marked(passage.snippet, passage.snippet_highlights, tty)}\n")

@@ -11,6 +11,7 @@ from analyzers import folded_analyzer, syllable_analyzer
 from analyzers.docnumber import find_numbers
 from analyzers.normalize import fold
 from indexer.schema import slug
+from indexer.topics import load_topics
 from indexer.store import OpenIndex
 from search_app.query import BuiltQuery, QueryError, build_query, parse_query
 
@@ -51,6 +52,10 @@ class Filters:
                 if not key:
                     raise QueryError(f"Giá trị lọc không hợp lệ: {value!r}.")
                 parts.append(wq.Term(fieldname, key))
+        if self.topic.strip():
+            labels = [t.label for t in load_topics()]
+            if slug(self.topic) not in {slug(label) for label in labels}:
+                raise QueryError(f"Không có chủ đề “{self.topic}”. Các chủ đề: {'; '.join(labels)}.")
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)

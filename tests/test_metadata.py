@@ -18,7 +18,7 @@ from indexer.metadata import (
 from indexer.model import METADATA_FIELDS, Metadata, ParsedDocument
 from indexer.parser import parse_document
 from indexer.reader import read_text
-from indexer.topics import load_topics, topics_for
+from indexer.topics import load_topics, main_topics, topics_for
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 D000, D001, D002, D003, D004 = (
@@ -419,6 +419,14 @@ def test_topics_min_hits_and_order():
     text = "giảm nghèo, giảm nghèo; bảo vệ rừng; tôn giáo, tín ngưỡng, điểm nhóm"
     assert topics_for(text) == ["Kinh tế và giảm nghèo", "Rừng và môi trường", "Tôn giáo, tín ngưỡng"]
     assert topics_for(text, min_hits=2) == ["Kinh tế và giảm nghèo", "Tôn giáo, tín ngưỡng"]
+
+
+def test_main_topics_are_the_few_a_document_dwells_on():
+    # Every long report touches most topics once or twice; only the leading ones count.
+    text = "giảm nghèo " * 10 + "bảo vệ rừng " * 4 + "chuyển đổi số " * 3 + "tôn giáo " * 2
+    assert main_topics(text) == ["Kinh tế và giảm nghèo", "Rừng và môi trường", "Chuyển đổi số"]
+    assert main_topics(text, most=1) == ["Kinh tế và giảm nghèo"]
+    assert main_topics("Tổ chức hội nghị") == []
 
 
 def test_issuer_from_header_block():

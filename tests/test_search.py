@@ -145,6 +145,12 @@ def test_topic_filter(find, opened):
         assert "rung" in folded(passage.text + " ".join(n["text"] for n in passage.footnotes)) or "moi truong" in folded(passage.text)
 
 
+def test_topic_outside_the_closed_list_is_refused_with_the_list(find):
+    with pytest.raises(QueryError) as error:
+        find("dân vận", topic="thể thao")
+    assert "Rừng và môi trường" in str(error.value)
+
+
 def test_filter_with_unknown_value_finds_nothing(find):
     assert find("dân vận", province="Cà Mau").total == 0
 
