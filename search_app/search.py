@@ -10,6 +10,7 @@ from whoosh.scoring import BM25F
 from analyzers import folded_analyzer, syllable_analyzer
 from analyzers.docnumber import find_numbers
 from analyzers.normalize import fold
+from indexer.citations import type_for_code
 from indexer.schema import slug
 from indexer.topics import load_topics
 from indexer.store import OpenIndex
@@ -45,8 +46,9 @@ class Filters:
             if not terms:
                 raise QueryError(f"Cơ quan ban hành không hợp lệ: {self.issuer!r}.")
             parts.append(wq.Phrase("issuer", terms) if len(terms) > 1 else wq.Term("issuer", terms[0]))
-        for name, fieldname in (("province", "province"), ("doc_type", "doc_type"), ("topic", "topics")):
-            value = getattr(self, name)
+        # A type may be given by its code in numbers: "KL" for Kết luận.
+        doc_type = type_for_code(self.doc_type.strip()) or self.doc_type
+        for value, fieldname in ((self.province, "province"), (doc_type, "doc_type"), (self.topic, "topics")):
             if value.strip():
                 key = slug(value)
                 if not key:

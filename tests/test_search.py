@@ -133,8 +133,10 @@ def test_province_filter(find):
     assert {p.doc_id for p in result.passages} == {BAO_CAO_THAI_NGUYEN}
 
 
-def test_doc_type_filter(find):
-    result = find("dân vận", doc_type="kết luận")
+@pytest.mark.parametrize("doc_type", ["kết luận", "Ket luan", "KL"])
+def test_doc_type_filter_by_name_or_code(find, doc_type):
+    result = find("dân vận", doc_type=doc_type)
+    assert result.total > 0
     assert {p.document["doc_type"] for p in result.passages} == {"Kết luận"}
 
 
