@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh import query as wq
 
@@ -99,19 +100,27 @@ class Unit:
     alternatives: tuple[tuple[str, ...], ...] = ()
 
 
+@lru_cache(maxsize=1)
+def _abbreviation_forms() -> tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...]:
+    """(folded form to look for, its counterpart, the form itself), both ways."""
+    forms = []
+    for entry in load_abbreviations():
+        for found, other in ((entry.short, entry.long), (entry.long, entry.short)):
+            forms.append((tuple(fold(s) for s in found), other, found))
+    return tuple(forms)
+
+
 def _abbreviation_at(run: list[str], i: int):
     """The longest abbreviation or expansion starting at run[i], if any.
 
     Compared without diacritics so "HDND" and "dan toc thieu so" are recognised.
     """
-    folded = [fold(s) for s in run]
+    folded = tuple(fold(s) for s in run[i:])
     best = None
-    for entry in load_abbreviations():
-        for found, other in ((entry.short, entry.long), (entry.long, entry.short)):
-            n = len(found)
-            if tuple(folded[i : i + n]) == tuple(fold(s) for s in found):
-                if best is None or n > len(best[0]):
-                    best = (tuple(run[i : i + n]), other, found)
+    for key, other, found in _abbreviation_forms():
+        n = len(key)
+        if folded[:n] == key and (best is None or n > len(best[0])):
+            best = (tuple(run[i : i + n]), other, found)
     return best
 
 
