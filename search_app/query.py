@@ -31,6 +31,13 @@ from analyzers.normalize import fold, has_diacritics, nfc
 from indexer.schema import BODY_FIELDS, HEAD_FIELDS
 
 MAX_QUERY_CHARS = 1000
+# The whole-run phrase bonus only for runs this short: longer runs (questions)
+# never occur verbatim (1 of 100 ALQAC questions) and the phrase costs time.
+PHRASE_MAX_SYLLABLES = 6
+# Headings are boosted in the index (HEADING_BOOST); at full weight they
+# overrode body matches for sentence-length queries. The ALQAC benchmark
+# (benchmarks/quality_alqac.py) gave MRR@10 0.821 at 1.0 and 0.849 at 0.5.
+HEAD_QUERY_BOOST = 0.5
 # The document bearing a number must outrank any text that cites it. A
 # constant: BM25 on the sparse `number` field (3 of ~80 sections carry one)
 # normalises by an average length near 0 and scores a match ~0.4.
@@ -162,11 +169,12 @@ def _sequence(fieldname: str, terms: tuple[str, ...], boost: float = 1.0) -> wq.
 
 def _match(terms: tuple[str, ...], accented: bool, boost: float = 1.0) -> wq.Query:
     """``terms`` anywhere in a section, as a word or adjacent syllables."""
+    weighted = ((BODY_FIELDS, boost), (HEAD_FIELDS, boost * HEAD_QUERY_BOOST))
     if not accented:
         folded = tuple(fold(t) for t in terms)
-        return wq.Or([_sequence(f["folded"], folded, boost) for f in (BODY_FIELDS, HEAD_FIELDS)])
-    clauses = [_sequence(f["syllable"], terms, boost) for f in (BODY_FIELDS, HEAD_FIELDS)]
-    clauses += [wq.Term(f["word"], "_".join(terms), boost=boost) for f in (BODY_FIELDS, HEAD_FIELDS)]
+        return wq.Or([_sequence(f["folded"], folded, b) for f, b in weighted])
+    clauses = [_sequence(f["syllable"], terms, b) for f, b in weighted]
+    clauses += [wq.Term(f["word"], "_".join(terms), boost=b) for f, b in weighted]
     return wq.Or(clauses)
 
 
@@ -199,7 +207,7 @@ def build_query(
             required.append(wq.Or([_match(o, accented) for o in options]))
             for option in options:
                 mark(option)
-        if len(run) > 1:
+        if 1 < len(run) <= PHRASE_MAX_SYLLABLES:
             preferred.append(_match(tuple(run), accented, boost=PHRASE_BOOST))
     for phrase in parsed.phrases:
         phrase_accented = accented and has_diacritics("".join(phrase))
