@@ -1,15 +1,16 @@
 """Document metadata: type, number, date, issuer, province, signer, title.
 
-Each value records where it came from in ``Metadata.sources``. The structured
-parts of a ``ParsedDocument`` (head lines, signature, recipients) are preferred;
-when they are empty the same rules run on the raw text.
+Each value records where it came from in ``Metadata.sources``. The values
+come from the parts the parser found (head lines, signature, recipients) and
+from the text.
 
 Then two corrections, applied by the indexer in this order:
 
-* ``resolve_from_citations``: a document whose own number was lost is given
-  it by another document that cites it by type, issuer and title;
 * ``apply_sidecar``: ``<stem>.meta.toml`` next to the document overrides
-  anything (staff corrections).
+  anything (staff corrections);
+* ``resolve_from_citations``: a document whose own number was lost is given
+  it by another document that cites it by type, issuer and title. It fills
+  only empty fields and never one a sidecar set (even to "").
 """
 
 from __future__ import annotations
@@ -47,12 +48,8 @@ _ROMAN_RE = re.compile(r"^[IVXLC]{1,6}$")
 
 
 def _clean(line: str) -> str:
-    """One line without Markdown/HTML markup, spacing collapsed, one tone style."""
-    line = re.sub(r"<[^>]+>", " ", normalize_text(line))
-    line = re.sub(r"^\s*#+\s*", "", line)
-    line = line.replace("\\*", "").replace("\\", " ").replace("**", "").replace("__", "")
-    line = re.sub(r"(?<!\w)\*|\*(?!\w)", "", line)  # *italic* markers
-    return " ".join(line.split())
+    """A parser line (already markup-free) in one tone style, single-spaced."""
+    return " ".join(normalize_text(line).split())
 
 
 def _is_caps(text: str) -> bool:
@@ -181,20 +178,6 @@ def _recase_leading_caps(text: str) -> str:
     return " ".join([_recase(" ".join(words[:n]))] + words[n:])
 
 
-def _head_lines_from_text(text: str) -> tuple[list[str], str]:
-    """Lines above the body when the parser gave none, and the opening paragraph."""
-    lines: list[str] = []
-    for raw in text.splitlines():
-        line = _clean(raw)
-        if not line:
-            continue
-        stop = line.endswith(":") and not _STAMP_RE.match(line)  # "Lưu:" is a stamp field
-        if _HEADING_RE.match(line) or stop or len(lines) >= 30:
-            return lines, "" if _HEADING_RE.match(line) else line
-        lines.append(raw)
-    return lines, ""
-
-
 # --------------------------------------------------------------------------
 # Signature and recipients
 
@@ -213,44 +196,6 @@ def _looks_like_name(line: str) -> bool:
     return 2 <= len(words) <= 6 and all(
         w.isalpha() and w[0].isupper() and w[1:] == w[1:].lower() for w in words
     )
-
-
-def _signature_from_text(text: str) -> list[str]:
-    lines = [_clean(raw) for raw in text.splitlines()]
-    starts = [i for i, line in enumerate(lines) if line.lower().startswith("nơi nhận")]
-    if starts:
-        start = starts[-1] + 1
-    else:
-        capacities = [i for i, line in enumerate(lines) if _CAPACITY_RE.match(line)]
-        if not capacities:
-            return []
-        start = capacities[-1]
-    block: list[str] = []
-    for line in lines[start:]:
-        if not line or line.startswith("-"):
-            continue
-        block.append(line)
-        if _looks_like_name(line):
-            return block
-        if len(block) > 6:
-            break
-    return []
-
-
-def _recipients_from_text(text: str) -> list[str]:
-    lines = text.splitlines()
-    starts = [i for i, raw in enumerate(lines) if _clean(raw).lower().startswith("nơi nhận")]
-    if not starts:
-        return []
-    found = []
-    for raw in lines[starts[-1] + 1 :]:
-        line = _clean(raw)
-        if not line:
-            continue
-        if not line.startswith("-"):
-            break
-        found.append(line.lstrip("- ").rstrip(" ,;."))
-    return found
 
 
 # --------------------------------------------------------------------------
@@ -409,11 +354,7 @@ def extract_metadata(parsed: ParsedDocument) -> Metadata:
     text = nfc(parsed.text)
     meta = Metadata()
     opening = parsed.sections[0].text if parsed.sections else ""
-    head_lines = parsed.head_lines
-    if not head_lines:
-        head_lines, opening_guess = _head_lines_from_text(text)
-        opening = opening or opening_guess
-    head = _Head(head_lines)
+    head = _Head(parsed.head_lines)
 
     # Type and number.
     if head.doc_type:
@@ -437,10 +378,9 @@ def extract_metadata(parsed: ParsedDocument) -> Metadata:
         meta.set("year", _year_in_opening(opening), "inferred from text")
 
     # Recipients and signature.
-    recipients = parsed.recipients or _recipients_from_text(text)
-    if recipients:
-        meta.set("recipients", list(recipients), "Nơi nhận" if parsed.recipients else "text")
-    signature = [_clean(line) for line in (parsed.signature_lines or _signature_from_text(text))]
+    if parsed.recipients:
+        meta.set("recipients", list(parsed.recipients), "Nơi nhận")
+    signature = [_clean(line) for line in parsed.signature_lines]
     signature = [line for line in signature if line]
     names = [line for line in signature if _looks_like_name(line)]
     if names:
@@ -450,7 +390,7 @@ def extract_metadata(parsed: ParsedDocument) -> Metadata:
     province, source = _province(text, head.place)
     if province:
         meta.set("province", province, source)
-    issuer, source = _issuer(parsed, text, meta, head, signature, recipients)
+    issuer, source = _issuer(parsed, text, meta, head, signature, parsed.recipients)
     if issuer:
         district = _district(text, head.place, province)
         meta.set("issuer", _qualify(issuer, province, district), source)
@@ -620,7 +560,9 @@ def resolve_from_citations(docs: list[tuple[ParsedDocument, Metadata]]) -> None:
     cited = {parsed.doc_id: extract_citations(nfc(parsed.text)) for parsed, _ in docs}
     owners = {number_key(meta.number): parsed.doc_id for parsed, meta in docs if meta.number}
     for parsed, meta in docs:
-        if meta.number or not (meta.doc_type and meta.title and meta.issuer):
+        if meta.number or meta.sources.get("number") == "sidecar":
+            continue
+        if not (meta.doc_type and meta.title and meta.issuer):
             continue
         matches = _matching_citations(meta, docs, cited)
         keys = {c.key for _, c in matches}
@@ -634,7 +576,7 @@ def resolve_from_citations(docs: list[tuple[ParsedDocument, Metadata]]) -> None:
         meta.set("number", re.sub(r"\s+", "", first.number), source)
         owners[key] = parsed.doc_id
         dates = {c.date for _, c in matches if c.date}
-        if len(dates) == 1 and not meta.date:
+        if len(dates) == 1 and not meta.date and meta.sources.get("date") != "sidecar":
             date = dates.pop()
             dated_in = next(doc_id for doc_id, c in matches if c.date == date)
             meta.set("date", date, f"citation in {dated_in}")

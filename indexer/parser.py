@@ -102,11 +102,13 @@ def _sup(match: re.Match) -> str:
 
 def clean_inline(text: str) -> str:
     """One line (or soft-wrapped paragraph) without markup, single-spaced."""
+    # Entities first: "&lt;script&gt;" must meet the tag stripper as a tag,
+    # not come out of it as live markup.
+    text = html.unescape(text) if "&" in text else text
     text = _LEADING_HASHES.sub("", text)
     text = _TAG_SUP.sub(_sup, text)
     text = _TAG_BR.sub(" ", text)
     text = _TAG.sub("", text)
-    text = html.unescape(text) if "&" in text else text
     text = _ESCAPE.sub(lambda m: _PROTECT + m.group(1), text)
     text = text.replace("*", "")
     text = text.replace(_PROTECT, "")

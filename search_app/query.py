@@ -132,12 +132,17 @@ def _abbreviation_at(run: list[str], i: int):
 
 
 def units_of(run: list[str]) -> list[Unit]:
+    """Abbreviations (either way) and pyvi words; syllables typed without
+    diacritics stay single units: pyvi, trained on accented text, pairs them
+    wrongly ("bao ve rung" → bao | ve_rung) and the pair would be required."""
     units: list[Unit] = []
     plain: list[str] = []
 
     def flush():
         words: list[tuple[str, ...]] = []
-        for syllable, join in zip(plain, segment_labels(plain)):
+        accented = any(has_diacritics(s) for s in plain)
+        joins = segment_labels(plain) if accented else [False] * len(plain)
+        for syllable, join in zip(plain, joins):
             if join:
                 words[-1] += (syllable,)
             else:
@@ -202,11 +207,19 @@ def build_query(
         sequences.add(tuple(terms) if exact else tuple(fold(t) for t in terms))
 
     for run in parsed.chunks:
+        typed_plain = len(run) > 1 and not any(has_diacritics(s) for s in run)
         for unit in units_of(run):
             options = [unit.syllables, *unit.alternatives]
             required.append(wq.Or([_match(o, accented) for o in options]))
+            if typed_plain and len(unit.syllables) == 1 and not unit.alternatives:
+                continue  # marked below: a lone "dan" would light up every dẫn, dân, dạn
             for option in options:
                 mark(option)
+        if typed_plain:
+            # Without diacritics, mark where two or more query syllables meet.
+            for size in range(2, min(len(run), PHRASE_MAX_SYLLABLES) + 1):
+                for start in range(len(run) - size + 1):
+                    mark(run[start : start + size], exact=False)
         if 1 < len(run) <= PHRASE_MAX_SYLLABLES:
             preferred.append(_match(tuple(run), accented, boost=PHRASE_BOOST))
     for phrase in parsed.phrases:

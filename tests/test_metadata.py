@@ -50,12 +50,6 @@ def corpus() -> dict[str, Metadata]:
     return {parsed.doc_id: meta for parsed, meta in docs}
 
 
-def _raw(doc_id: str) -> ParsedDocument:
-    """The document with no structure: only the raw text."""
-    path = CORPUS / f"{doc_id}.txt"
-    return ParsedDocument(doc_id, path, read_text(path), [], [], [], [])
-
-
 # What a reader finds in each document: value and source of every field.
 EXPECTED = {
     D000: {
@@ -208,21 +202,12 @@ def test_sample_document_field(corpus, doc_id, field):
     assert meta.sources.get(field) == source
 
 
-@pytest.mark.parametrize("doc_id", sorted(EXPECTED))
-def test_raw_text_gives_the_same_metadata(doc_id):
-    """Without head lines, signature or recipients the text alone suffices."""
-    structured = extract_metadata(_parse(doc_id))
-    raw = extract_metadata(_raw(doc_id))
-    for field in METADATA_FIELDS:
-        assert getattr(raw, field) == getattr(structured, field), field
-
-
 def test_receiving_stamp_is_neither_number_nor_date():
     text = "KẾT LUẬN\n\nVề việc A\n\nSố đến: 819-KL/TU\nNgày đến: 26.4.2021\n\nNội dung."
     head = ["KẾT LUẬN", "Về việc A", "Số đến: 819-KL/TU", "Ngày đến: 26.4.2021"]
     for parsed in (
         ParsedDocument("x", Path("x"), text, head, [], [], []),
-        ParsedDocument("x", Path("x"), text, [], [], [], []),
+        parse_document("x", text, Path("x.txt")),
     ):
         meta = extract_metadata(parsed)
         assert (meta.doc_type, meta.title) == ("Kết luận", "Về việc A")
@@ -231,11 +216,24 @@ def test_receiving_stamp_is_neither_number_nor_date():
 
 def test_own_number_line_is_taken_but_cited_numbers_are_not():
     text = "Số: 12-KH/HU\n\nKẾ HOẠCH\n\nthực hiện Kết luận số 69-KL/TU của Tỉnh ủy\n\nNội dung."
-    meta = extract_metadata(ParsedDocument("x", Path("x"), text, [], [], [], []))
+    meta = extract_metadata(parse_document("x", text, Path("x.txt")))
     assert meta.number == "12-KH/HU"
     text = "KẾ HOẠCH\n\nthực hiện Kết luận số 69-KL/TU của Tỉnh ủy\n\nNội dung."
-    meta = extract_metadata(ParsedDocument("x", Path("x"), text, [], [], [], []))
+    meta = extract_metadata(parse_document("x", text, Path("x.txt")))
     assert meta.number == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Năm 2023, " + "công tác dân vận được triển khai rộng khắp, " * 60 + "đạt kết quả tốt.\n\n1. Kết quả\n\nNội dung.",
+        "công tác dân vận " * 20_000,  # one huge line, no header
+    ],
+)
+def test_a_document_without_header_gets_no_paragraph_for_title(text):
+    # Regression: a fallback took the opening paragraph (or the whole file) as title.
+    meta = extract_metadata(parse_document("x", text, Path("x.txt")))
+    assert meta.title == ""
 
 
 def test_period_is_not_a_year():

@@ -562,6 +562,15 @@ def test_weird_unicode_and_stray_markup_do_not_crash():
         assert "\x00" not in value and "\u202e" not in value and "<sup>" not in value
 
 
+def test_escaped_markup_never_becomes_live_markup():
+    # Regression: entities were unescaped after tags were stripped.
+    text = "Đã làm &lt;script&gt;alert(1)&lt;/script&gt; và &lt;img src=x onerror=alert(1)&gt;, a &lt; b"
+    parsed = parse_document("xss", text, Path("xss.txt"))
+    for value in fields(parsed):
+        assert "<script" not in value and "<img" not in value
+    assert "a < b" in parsed.sections[0].text + " ".join(parsed.head_lines)
+
+
 def test_decomposed_text_is_parsed_as_nfc():
     import unicodedata
 

@@ -25,6 +25,22 @@ def test_query_without_diacritics_finds_what_the_accented_query_finds(find):
     assert keys(accented) <= keys(plain)
 
 
+@pytest.mark.parametrize(
+    ("plain", "accented"),
+    [("bao ve rung", "bảo vệ rừng"), ("bao ve chu quyen bien gioi", "bảo vệ chủ quyền biên giới"), ("cong tac dan van", "công tác dân vận")],
+)
+def test_unaccented_words_are_not_paired_by_pyvi(find, plain, accented):
+    # pyvi on unaccented text joined "ve rung" and required it adjacent.
+    assert keys(find(accented)) <= keys(find(plain))
+
+
+def test_unaccented_query_marks_where_its_syllables_meet(find):
+    passage = find("bao ve rung").passages[0]
+    marked = [passage.text[s:e].lower() for s, e in passage.highlights]
+    assert "bảo vệ rừng" in marked
+    assert all(len(m.split()) >= 2 for m in marked)
+
+
 def test_accented_query_does_not_match_other_diacritics(find):
     # "dẫn" (to lead) must not find "dân" (people) when typed with diacritics.
     result = find("dẫn")
