@@ -32,6 +32,14 @@ class Skipped:
     reason: str
 
 
+class EmptyCorpus(Exception):
+    """No readable document: the live index is left as it was."""
+
+    def __init__(self, corpus_dir: Path, skipped: list[Skipped]):
+        super().__init__(f"không có văn bản nào đọc được trong {corpus_dir}; chỉ mục cũ được giữ nguyên.")
+        self.skipped = skipped
+
+
 @dataclass
 class CorpusDocument:
     parsed: ParsedDocument
@@ -180,8 +188,11 @@ def build_catalog(documents: list[CorpusDocument], skipped: list[Skipped], index
 def build_index(corpus_dir: Path, index_root: Path, progress: bool = False) -> BuildReport:
     """Index every readable file of ``corpus_dir``; publish atomically."""
     if not corpus_dir.is_dir():
-        raise FileNotFoundError(f"Không có thư mục văn bản: {corpus_dir}")
+        raise NotADirectoryError(2, "không có thư mục văn bản", str(corpus_dir))
     documents, skipped = load_corpus(corpus_dir, progress)
+    if not documents:
+        # A wrong or empty folder must not replace a good index with nothing.
+        raise EmptyCorpus(corpus_dir, skipped)
     generation = store.new_generation(index_root)
     try:
         ix = store.whoosh_index.create_in(str(generation), build_schema())

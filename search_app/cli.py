@@ -41,11 +41,29 @@ def _year(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tracuu", description="Tra cứu văn bản Đảng và chính quyền địa phương."
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes get one line, like every other error (exit status 2)."""
+
+    _PHRASES = (
+        ("the following arguments are required", "thiếu tham số"),
+        ("unrecognized arguments", "tham số không hiểu được"),
+        ("expected one argument", "cần một giá trị"),
+        ("invalid choice", "lựa chọn không hợp lệ"),
+        ("not allowed with argument", "không dùng cùng với"),
+        ("argument ", "tham số "),
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    def error(self, message):
+        for english, vietnamese in self._PHRASES:
+            message = message.replace(english, vietnamese)
+        self.exit(EXIT_USAGE, f"Lỗi: {message} (xem `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tracuu", description="Tra cứu văn bản Đảng và chính quyền địa phương.")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="LỆNH", parser_class=_Parser
+    )
 
     index = commands.add_parser("index", help="lập chỉ mục từ thư mục văn bản")
     index.add_argument("corpus_dir", nargs="?", type=Path, default=DEFAULT_CORPUS, metavar="CORPUS_DIR")
@@ -77,13 +95,18 @@ def _print_json(data) -> None:
 
 
 def run_index(args) -> int:
-    from indexer.build import build_index
+    from indexer.build import EmptyCorpus, build_index
 
     index_dir = args.index_dir or default_index_dir()
     try:
         report = build_index(args.corpus_dir, index_dir, progress=sys.stderr.isatty())
-    except FileNotFoundError as error:
+    except EmptyCorpus as error:
         print(f"Lỗi: {error}", file=sys.stderr)
+        for skipped in error.skipped:
+            print(f"  - {skipped.file}: {skipped.reason}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as error:
+        print(f"Lỗi: không lập được chỉ mục: {error.strerror or error}: {error.filename}", file=sys.stderr)
         return EXIT_FAILURE
     print(f"Đã lập chỉ mục {report.documents} văn bản, {report.sections} mục vào {index_dir}.")
     for warning in report.warnings:
@@ -98,11 +121,14 @@ def run_index(args) -> int:
 def _open(args):
     from indexer.store import IndexMissing, open_current
 
+    index_dir = args.index_dir or default_index_dir()
     try:
-        return open_current(args.index_dir or default_index_dir())
+        return open_current(index_dir)
     except IndexMissing as error:
         print(f"Lỗi: {error}", file=sys.stderr)
-        return None
+    except OSError as error:
+        print(f"Lỗi: không mở được chỉ mục {index_dir}: {error.strerror or error}", file=sys.stderr)
+    return None
 
 
 def _marked(text: str, spans, tty: bool) -> str:
@@ -192,7 +218,8 @@ def run_docs(args) -> int:
         ):
             value = document.get(name)
             if value:
-                print(f"   {label}: {', '.join(value) if isinstance(value, list) else value}")
+                # "; " because topic labels hold commas ("An ninh, quốc phòng, biên giới").
+                print(f"   {label}: {'; '.join(value) if isinstance(value, list) else value}")
         print()
     print(f"{len(documents)} văn bản.")
     return EXIT_OK
@@ -201,7 +228,13 @@ def run_docs(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"index": run_index, "search": run_search, "docs": run_docs}[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except BrokenPipeError:
+        # The reader (`| head`) left: stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -63,6 +63,46 @@ def test_no_results_is_not_an_error(capsys, index_root):
     assert "Không tìm thấy" in out
 
 
+@pytest.mark.parametrize("argv", [["search", "x", "--limit", "0"], ["search", "x", "--year", "abc"], ["search"], ["frobnicate"]])
+def test_usage_mistakes_get_one_line_and_exit_2(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    _, err = capsys.readouterr()
+    assert exit_info.value.code == 2
+    assert err.startswith("Lỗi: ") and err.count("\n") == 1
+
+
+def test_an_index_dir_that_is_a_file_is_an_error_not_a_traceback(capsys, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    code, _, err = run(capsys, "search", "dân vận", "--index-dir", str(afile))
+    assert code == 1 and err.startswith("Lỗi: ") and err.count("\n") == 1
+    code, _, err = run(capsys, "index", str(CORPUS), "--index-dir", str(afile))
+    assert code == 1 and err.startswith("Lỗi: ") and err.count("\n") == 1
+
+
+def test_an_empty_corpus_keeps_the_old_index(capsys, make_corpus, tmp_path):
+    root = tmp_path / "ix"
+    good = make_corpus({"a.txt": (CORPUS / "003_064c99f8bc1e6bb7.txt").read_text(encoding="utf-8")})
+    assert run(capsys, "index", str(good), "--index-dir", str(root))[0] == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(capsys, "index", str(empty), "--index-dir", str(root))
+    assert code == 1 and "giữ nguyên" in err
+    code, out, _ = run(capsys, "search", "giao lưu kết nghĩa", "--index-dir", str(root))
+    assert code == 0 and "kết quả" in out
+
+
+def test_output_cut_short_by_the_reader_is_no_error(index_root):
+    script = Path(sys.executable).with_name("tracuu")
+    completed = subprocess.run(
+        # Over 200 kB of JSON: more than a pipe holds, so the writer meets the closed pipe.
+        f"'{script}' search 'dân vận' --json --limit 200 --index-dir '{index_root}' | head -c 10",
+        shell=True, capture_output=True, text=True, timeout=120,
+    )
+    assert "Traceback" not in completed.stderr
+
+
 def test_missing_index_is_explained(capsys, tmp_path):
     code, _, err = run(capsys, "search", "dân vận", "--index-dir", str(tmp_path / "none"))
     assert code == 1

@@ -1,4 +1,4 @@
-import threading
+import pytest
 
 from indexer import store
 from indexer.build import build_index
@@ -73,30 +73,45 @@ def test_a_broken_sidecar_is_reported_and_the_document_still_indexed(make_corpus
     assert any("tb.meta.toml" in w for w in report.warnings)
 
 
-def test_rebuild_replaces_the_index_atomically(make_corpus, tmp_path):
+def test_rebuild_replaces_the_index_atomically(make_corpus, tmp_path, monkeypatch):
     root = tmp_path / "index"
     corpus = make_corpus({"one.txt": SAMPLE})
     build_index(corpus, root)
     before = open_current(root)
     (corpus / "two.txt").write_text(SAMPLE.replace("giao lưu", "hợp tác"), encoding="utf-8")
 
-    seen = []
+    seen_at_switch = {}
+    real_publish = store.publish
 
-    def keep_searching():
-        for _ in range(30):
-            current = open_current(root)
-            seen.append(len(current.catalog["documents"]))
+    def observed_publish(index_root, generation):
+        # The new index is complete on disk, yet readers still get the old one...
+        seen_at_switch["before"] = len(open_current(index_root).catalog["documents"])
+        seen_at_switch["new_is_whole"] = store.whoosh_index.exists_in(str(generation))
+        real_publish(index_root, generation)
+        # ...and right after the switch, the new one.
+        seen_at_switch["after"] = len(open_current(index_root).catalog["documents"])
 
-    reader = threading.Thread(target=keep_searching)
-    reader.start()
+    monkeypatch.setattr(store, "publish", observed_publish)
     build_index(corpus, root)
-    reader.join()
-    # Readers only ever saw a whole index: the old one or the new one.
-    assert set(seen) <= {1, 2}
-    assert len(open_current(root).catalog["documents"]) == 2
+    assert seen_at_switch == {"before": 1, "new_is_whole": True, "after": 2}
     # An index opened before the rebuild still answers.
     assert search(before, "giao lưu").total > 0
     assert len(list(root.glob("gen-*"))) <= store.KEEP_GENERATIONS
+
+
+def test_a_failed_rebuild_leaves_the_live_index_alone(make_corpus, tmp_path, monkeypatch):
+    root = tmp_path / "index"
+    corpus = make_corpus({"one.txt": SAMPLE})
+    build_index(corpus, root)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("indexer.build.build_catalog", crash)
+    with pytest.raises(RuntimeError):
+        build_index(corpus, root)
+    assert search(open_current(root), "giao lưu").total > 0
+    assert len(list(root.glob("gen-*"))) == 1  # the half-built generation is gone
 
 
 def test_citations_link_documents_both_ways(opened):
