@@ -48,12 +48,10 @@ class NumberMatch:
     start: int
     end: int
 
-    @property
-    def type_code(self) -> str:
-        """KL, BC, QD… for Party style; the first letters code for state style."""
-        parts = re.split(r"[-/]", self.key)
-        codes = [p for p in parts if p and not p.isdigit()]
-        return codes[0] if codes else ""
+
+def type_code(key: str) -> str:
+    """The type code of a normalised number: "69-KL/TU" → "KL", "1219/QD-TTG" → "QD"."""
+    return next((part for part in re.split(r"[-/]", key) if part and not part.isdigit()), "")
 
 
 def find_numbers(text: str, *, query: bool = False) -> list[NumberMatch]:

@@ -19,7 +19,7 @@ from indexer.metadata import (
 )
 from indexer.model import Metadata, ParsedDocument, Section
 from indexer.parser import parse_document
-from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, read_text
+from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, is_document, read_text
 from indexer.schema import build_schema, slug
 from indexer.topics import main_topics, topics_for
 
@@ -57,12 +57,18 @@ class BuildReport:
 
 
 def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
-    """Documents to read, and other files reported so none vanishes silently."""
+    """Documents to read, and what else is there, reported so nothing vanishes silently."""
     documents, others = [], []
     for path in sorted(corpus_dir.iterdir()):
-        if not path.is_file() or path.name.startswith(".") or path.name.endswith(SIDECAR_SUFFIX):
+        if path.name.startswith("."):
             continue
-        if path.suffix.lower() in DOCUMENT_SUFFIXES:
+        if path.is_dir():
+            others.append(Skipped(path.name + "/", "thư mục con không được đọc (chỉ các tệp ngay trong thư mục văn bản)"))
+        elif path.name.endswith(SIDECAR_SUFFIX):
+            stem = path.name[: -len(SIDECAR_SUFFIX)]
+            if not any((corpus_dir / f"{stem}{suffix}").is_file() for suffix in DOCUMENT_SUFFIXES):
+                others.append(Skipped(path.name, "tệp bổ sung không có văn bản đi kèm"))
+        elif is_document(path):
             documents.append(path)
         else:
             kinds = ", ".join(DOCUMENT_SUFFIXES)
@@ -111,7 +117,8 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
         head_text = " ".join(filter(None, [meta.doc_type, meta.number, meta.title]))
     body = section.searchable_text
     own = number_key(meta.number) if meta.number else ""
-    cited = sorted({m.key for m in find_numbers(f"{section.heading}\n{body}")} - {own})
+    cited_in_heading = sorted({m.key for m in find_numbers(heading)} - {own})
+    cited = sorted({m.key for m in find_numbers(f"{heading}\n{body}")} - {own})
     topics = topics_for(f"{heading}\n{body}")
     return dict(
         key=f"{document.parsed.doc_id}#{section.section_id}",
@@ -130,6 +137,7 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
         body_fold=body,
         body_words=body,
         number=own if section.position == 0 and own else None,
+        head_cites=" ".join(cited_in_heading) or None,
         cites=" ".join(cited) or None,
         year=meta.year,
         doc_type=slug(meta.doc_type) or None,

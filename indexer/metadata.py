@@ -21,7 +21,7 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
-from analyzers.docnumber import find_numbers, number_key
+from analyzers.docnumber import find_numbers, number_key, type_code
 from analyzers.normalize import fold, fold_key, nfc, normalize_text
 from indexer.citations import DOC_TYPES, Citation, extract_citations, type_codes, type_for_code
 from indexer.gazetteer import find_mentions, is_province, load_gazetteer, province_of_place
@@ -362,7 +362,7 @@ def extract_metadata(parsed: ParsedDocument) -> Metadata:
     if head.number:
         meta.set("number", head.number, "header")
     if not meta.doc_type and meta.number:
-        code = next((p for p in re.split(r"[-/]", number_key(meta.number)) if p and not p.isdigit()), "")
+        code = type_code(number_key(meta.number))
         if type_for_code(code):
             meta.set("doc_type", type_for_code(code), "number suffix")
     if head.title:
@@ -539,7 +539,7 @@ def _matching_citations(target: Metadata, docs, cited) -> list[tuple[str, Citati
         if meta is target:
             continue
         for c in cited[parsed.doc_id]:
-            code = next((p for p in re.split(r"[-/]", c.key) if p and not p.isdigit()), "")
+            code = type_code(c.key)
             words = _CODE_ISSUER_WORDS.get(_issuer_code(c.key))
             if (
                 c.doc_type == target.doc_type

@@ -165,7 +165,7 @@ def first_sentence(text: str, limit: int = HEADING_MAX) -> str:
     return _shorten(sentence or text.strip(), limit)
 
 
-def slug(text: str, words: int = 4) -> str:
+def anchor_token(text: str, words: int = 4) -> str:
     ascii_text = fold(text).lower()
     parts = re.findall(r"[a-z0-9]+", ascii_text)
     return "-".join(parts[:words]) or "muc"
@@ -355,7 +355,7 @@ def _match_heading(text: str) -> _Heading | None:
         return _Heading("dieu", label, f"dieu-{m.group(2)}", m.group(3).strip())
     m = _RE_APPENDIX.match(text)
     if m and _appendix_like(text):
-        token = slug(text, 3) if not m.group(1).upper().startswith("PHỤ LỤC") else "phu-luc"
+        token = anchor_token(text, 3) if not m.group(1).upper().startswith("PHỤ LỤC") else "phu-luc"
         if m.group(2) and token == "phu-luc":
             token += f"-{m.group(2)}"
         return _Heading("appendix", m.group(1), token, m.group(3).strip())
@@ -518,9 +518,9 @@ def _paragraphs(items: list[tuple[_Unit, bool]], appendix_from: int | None) -> l
             heading = _match_heading(text)
             if heading is None and appendix_from is not None and unit.index == appendix_from:
                 if unit.bold or unit.hashes or _is_upper_line(text):
-                    heading = _Heading("appendix", "", slug(text, 3), text)
+                    heading = _Heading("appendix", "", anchor_token(text, 3), text)
             if heading is None and (unit.hashes or unit.bold) and len(text.split()) <= 20 and not _terminated(text):
-                heading = _Heading("free", "", slug(text), text)
+                heading = _Heading("free", "", anchor_token(text), text)
         if heading is not None and pseudo is None:
             title = heading.title.strip()
             is_title = (

@@ -46,8 +46,9 @@ def build_schema() -> Schema:
         body_words=TEXT(analyzer=word, phrase=False),
         # The document's own number, on its opening section only, so a number
         # query finds the document once; numbers a section cites go in `cites`.
-        number=KEYWORD(scorable=True),
-        cites=KEYWORD(scorable=True),
+        number=KEYWORD(),
+        head_cites=KEYWORD(),  # numbers in the heading (the title, for an opening)
+        cites=KEYWORD(),  # numbers in heading, text and footnotes
         # Filters and facets (slugs, see slug()).
         year=NUMERIC(stored=True, signed=False, bits=16),
         doc_type=ID(),

@@ -38,17 +38,20 @@ PHRASE_MAX_SYLLABLES = 6
 # overrode body matches for sentence-length queries. The ALQAC benchmark
 # (benchmarks/quality_alqac.py) gave MRR@10 0.821 at 1.0 and 0.849 at 0.5.
 HEAD_QUERY_BOOST = 0.5
-# The document bearing a number must outrank any text that cites it. A
-# constant: BM25 on the sparse `number` field (3 of ~80 sections carry one)
-# normalises by an average length near 0 and scores a match ~0.4.
-NUMBER_SCORE = 1000.0
+# A number query ranks by where the number stands, as constants: the
+# document bearing it, then sections citing it in their heading (a plan
+# "implementing 60-KH/TU"), then sections citing it in their text; words next
+# to the number add their usual score. (BM25 on these sparse fields is
+# meaningless: 3 of ~80 sections carry a number, a match scored ~0.4.)
+NUMBER_SCORE, HEAD_CITE_SCORE, CITE_SCORE = 1000.0, 30.0, 10.0
 PHRASE_BOOST = 2.0
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 _QUOTED = re.compile(r'"([^"]*)"')
-# Boolean operators are not supported; pasted ones must not become search words.
-_OPERATORS = re.compile(r"(?<!\S)(?:AND|OR|NOT|&&|\|\|)(?!\S)")
+# Boolean operators and field prefixes ("title:") are not supported; pasted
+# ones must not become search words.
+_OPERATORS = re.compile(r"(?<!\S)(?:AND|OR|NOT|&&|\|\|)(?!\S)|(?<![\w:])[A-Za-z_]+:(?=\S)")
 
 
 class QueryError(ValueError):
@@ -235,8 +238,15 @@ def build_query(
     query = text_query
     if parsed.numbers:
         numbers = wq.Or(
-            [wq.ConstantScoreQuery(wq.Term("number", key), NUMBER_SCORE) for key in parsed.numbers]
-            + [wq.Term("cites", key) for key in parsed.numbers]
+            [
+                wq.ConstantScoreQuery(wq.Term(fieldname, key), score)
+                for key in parsed.numbers
+                for fieldname, score in (
+                    ("number", NUMBER_SCORE),
+                    ("head_cites", HEAD_CITE_SCORE),
+                    ("cites", CITE_SCORE),
+                )
+            ]
         )
         # With a number, the number decides what matches; the words only rank.
         query = wq.AndMaybe(numbers, text_query) if text_query else numbers

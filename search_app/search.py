@@ -11,7 +11,7 @@ from whoosh.scoring import BM25F
 from analyzers import folded_analyzer, syllable_analyzer
 from analyzers.docnumber import find_numbers
 from analyzers.normalize import fold
-from indexer.citations import type_for_code
+from indexer.citations import DOC_TYPES, type_for_code
 from indexer.schema import slug
 from indexer.topics import load_topics
 from indexer.store import OpenIndex
@@ -59,10 +59,13 @@ class Filters:
                 if not key:
                     raise QueryError(f"Giá trị lọc không hợp lệ: {value!r}.")
                 parts.append(wq.Term(fieldname, key))
-        if self.topic.strip():
-            labels = [t.label for t in load_topics()]
-            if slug(self.topic) not in {slug(label) for label in labels}:
-                raise QueryError(f"Không có chủ đề “{self.topic}”. Các chủ đề: {'; '.join(labels)}.")
+        for value, labels, what in (
+            (doc_type, [label for label, _ in DOC_TYPES], "loại văn bản"),
+            (self.topic, [t.label for t in load_topics()], "chủ đề"),
+        ):
+            # Closed lists: a typo gets the list, not an empty result.
+            if value.strip() and slug(value) not in {slug(label) for label in labels}:
+                raise QueryError(f"Không có {what} “{value}”. Các giá trị: {'; '.join(labels)}.")
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)

@@ -22,11 +22,20 @@ def test_search_json_has_the_documented_shape(capsys, index_root):
     data = json.loads(out)
     assert data["query"] == "công tác dân vận"
     assert data["total"] >= 3 and len(data["results"]) == 3
+    assert data["notes"] == []
     result = data["results"][0]
-    for key in ("doc_id", "section_id", "heading", "path", "text", "score", "document"):
-        assert key in result
-    for key in ("doc_id", "title", "doc_type", "number", "date", "year", "issuer", "province", "signer"):
-        assert key in result["document"]
+    assert set(result) == {
+        "doc_id", "section_id", "heading", "heading_highlights", "path", "text", "score",
+        "footnotes", "highlights", "snippet", "snippet_highlights", "document",
+    }
+    assert set(result["document"]) == {
+        "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "province", "signer", "citation",
+    }
+    # Highlights are [start, end) spans of the matched words.
+    for start, end in result["highlights"]:
+        assert result["text"][start:end].lower() in ("công tác", "dân vận", "công tác dân vận")
+    for start, end in result["snippet_highlights"]:
+        assert result["snippet"][start:end].lower() in ("công tác", "dân vận", "công tác dân vận")
 
 
 def test_search_prints_citation_path_and_marked_snippet(capsys, index_root):

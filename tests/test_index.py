@@ -29,12 +29,16 @@ def test_broken_files_are_reported_by_name_and_reason_while_the_rest_is_indexed(
             "picture.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
             "legacy.txt": "Th\xf4ng b\xe1o k\xea\xb8t lu\xb9n".encode("latin-1"),
             "notes.docx": b"PK\x03\x04 not a text document",
+            "orphan.meta.toml": 'number = "1-KL/TU"\n',
         }
     )
+    (corpus / "old").mkdir()
     report = build_index(corpus, tmp_path / "index")
     assert report.documents == 1
     skipped = {s.file: s.reason for s in report.skipped}
-    assert set(skipped) == {"empty.txt", "blank.md", "picture.txt", "legacy.txt", "notes.docx"}
+    assert set(skipped) == {
+        "empty.txt", "blank.md", "picture.txt", "legacy.txt", "notes.docx", "orphan.meta.toml", "old/",
+    }
     assert all(reason for reason in skipped.values())
     assert search(open_current(tmp_path / "index"), "giao lưu kết nghĩa").total > 0
 
@@ -54,16 +58,16 @@ def test_sidecar_values_win_over_extraction(make_corpus, tmp_path):
     corpus = make_corpus(
         {
             "tb.txt": SAMPLE,
-            "tb.meta.toml": 'number = "197-TB/VPTU"\nprovince = "Lai Châu"\n',
+            "tb.meta.toml": 'number = "205-TB/VPTU"\nprovince = "Lai Châu"\n',
         }
     )
     build_index(corpus, tmp_path / "index")
     opened = open_current(tmp_path / "index")
     document = opened.documents["tb"]
-    assert (document["number"], document["province"]) == ("197-TB/VPTU", "Lai Châu")
+    assert (document["number"], document["province"]) == ("205-TB/VPTU", "Lai Châu")
     assert document["sources"]["province"] == "sidecar"
     # The corrected number is searchable.
-    assert search(opened, "197-TB/VPTU").passages[0].doc_id == "tb"
+    assert search(opened, "205-TB/VPTU").passages[0].doc_id == "tb"
 
 
 def test_a_broken_sidecar_is_reported_and_the_document_still_indexed(make_corpus, tmp_path):

@@ -104,6 +104,13 @@ def test_document_number_variants_give_the_same_results(find, written):
     assert find(written).passages[0].doc_id == KET_LUAN_69
 
 
+def test_sections_citing_a_number_in_their_heading_come_before_those_citing_it_in_text(find):
+    result = find("60-KH/TU")
+    # 002 bears 68-KH/ĐU; its title is "Triển khai thực hiện Kế hoạch số 60-KH/TU…".
+    assert (result.passages[0].doc_id, result.passages[0].section_id) == (KE_HOACH_68, "mo-dau")
+    assert result.passages[0].heading_highlights
+
+
 def test_document_number_with_d_stroke_typed_as_d(find):
     assert find("68-KH/DU").passages[0].doc_id == KE_HOACH_68
 
@@ -163,6 +170,17 @@ def test_topic_filter(find, opened):
         assert "rung" in folded(passage.text + " ".join(n["text"] for n in passage.footnotes)) or "moi truong" in folded(passage.text)
 
 
+def test_field_prefixes_are_dropped_not_searched(find):
+    assert keys(find("title:dân vận khéo")) == keys(find("dân vận khéo"))
+    assert not find("title:dân vận khéo").notes
+
+
+def test_doc_type_outside_the_list_is_refused_with_the_list(find):
+    with pytest.raises(QueryError) as error:
+        find("dân vận", doc_type="Kết lận")
+    assert "Kết luận" in str(error.value)
+
+
 def test_topic_outside_the_closed_list_is_refused_with_the_list(find):
     with pytest.raises(QueryError) as error:
         find("dân vận", topic="thể thao")
@@ -192,6 +210,7 @@ def test_filters_combine_as_restrictions(find):
         '"dân vận',  # unbalanced quote
         'dân vận" khéo',
         "field:dân vận",
+        "title:dân vận",
         "body:rừng OR",
         "dân\x00 vận\x07",  # control characters
         "NOT dân vận",
