@@ -200,6 +200,37 @@ def run_search(args) -> int:
     return EXIT_OK
 
 
+# Where a metadata value came from (Metadata.sources), for people.
+SOURCE_LABELS = {
+    "header": "phần đầu văn bản",
+    "place-date line": "dòng địa danh, ngày tháng",
+    "signature": "khối chữ ký",
+    "number suffix": "ký hiệu số",
+    "text": "nội dung",
+    "inferred from text": "suy ra từ nội dung",
+    "inferred from title": "suy ra từ trích yếu",
+    "inferred from place names": "suy ra từ địa danh",
+    "Nơi nhận": "Nơi nhận",
+    "sidecar": "tệp bổ sung",
+}
+DOC_FIELDS = (
+    ("doc_type", "Loại"),
+    ("number", "Số"),
+    ("date", "Ngày"),
+    ("year", "Năm"),
+    ("issuer", "Cơ quan ban hành"),
+    ("province", "Tỉnh"),
+    ("signer", "Người ký"),
+    ("title", "Trích yếu"),
+)
+
+
+def source_label(source: str) -> str:
+    if source.startswith("citation in "):
+        return "theo văn bản dẫn chiếu " + source.removeprefix("citation in ")
+    return SOURCE_LABELS.get(source, source)
+
+
 def run_docs(args) -> int:
     index = _open(args)
     if index is None:
@@ -210,16 +241,14 @@ def run_docs(args) -> int:
         return EXIT_OK
     for document in documents:
         print(f"{document['doc_id']}: {document['citation'] or document['title']}")
-        for name, label in (
-            ("title", "Trích yếu"),
-            ("province", "Tỉnh"),
-            ("signer", "Người ký"),
-            ("topics", "Chủ đề"),
-        ):
+        for name, label in DOC_FIELDS:
             value = document.get(name)
             if value:
-                # "; " because topic labels hold commas ("An ninh, quốc phòng, biên giới").
-                print(f"   {label}: {'; '.join(value) if isinstance(value, list) else value}")
+                print(f"   {label}: {value} ({source_label(document['sources'].get(name, ''))})")
+        # "; " because topic labels hold commas ("An ninh, quốc phòng, biên giới").
+        for name, label in (("topics", "Chủ đề"), ("cited_by", "Được dẫn chiếu trong")):
+            if document.get(name):
+                print(f"   {label}: {'; '.join(document[name])}")
         print()
     print(f"{len(documents)} văn bản.")
     return EXIT_OK

@@ -142,6 +142,14 @@ def test_index_dir_defaults_to_the_environment_variable(capsys, index_root, monk
     assert code == 0 and "5 văn bản" in out
 
 
+def test_docs_says_where_each_value_came_from(capsys, index_root):
+    code, out, _ = run(capsys, "docs", "--index-dir", str(index_root))
+    block = out.split("\n\n")[0]
+    assert "Số: 69-KL/TU (theo văn bản dẫn chiếu 001_b7d788ee9d07cfc0)" in block
+    assert "Người ký: Lê Văn Lương (khối chữ ký)" in block
+    assert "Được dẫn chiếu trong: 001_b7d788ee9d07cfc0" in block
+
+
 def test_installed_console_script_runs(index_root):
     script = Path(sys.executable).with_name("tracuu")
     completed = subprocess.run(
