@@ -36,7 +36,7 @@ MAX_QUERY_CHARS = 1000
 PHRASE_MAX_SYLLABLES = 6
 # Headings are boosted in the index (HEADING_BOOST); at full weight they
 # overrode body matches for sentence-length queries. The ALQAC benchmark
-# (benchmarks/quality_alqac.py) gave MRR@10 0.821 at 1.0 and 0.849 at 0.5.
+# (benchmarks/ranking_quality.py) gave MRR@10 0.821 at 1.0 and 0.849 at 0.5.
 HEAD_QUERY_BOOST = 0.5
 # A number query ranks by where the number stands, as constants: the
 # document bearing it, then sections citing it in their heading (a plan

@@ -17,7 +17,7 @@ they are and the project never copies them.
 
 Run from the project root::
 
-    .venv/bin/python benchmarks/quality_alqac.py /path/to/alqac \\
+    .venv/bin/python benchmarks/ranking_quality.py /path/to/alqac \\
         [--questions train_verified.json] [--limit N] [--with-choices]
 """
 
