@@ -63,7 +63,8 @@ def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
         if path.name.startswith("."):
             continue
         if path.is_dir():
-            others.append(Skipped(path.name + "/", "thư mục con không được đọc (chỉ các tệp ngay trong thư mục văn bản)"))
+            reason = "thư mục con không được đọc (chỉ các tệp ngay trong thư mục văn bản)"
+            others.append(Skipped(path.name + "/", reason))
         elif path.name.endswith(SIDECAR_SUFFIX):
             stem = path.name[: -len(SIDECAR_SUFFIX)]
             if not any((corpus_dir / f"{stem}{suffix}").is_file() for suffix in DOCUMENT_SUFFIXES):
@@ -71,8 +72,9 @@ def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
         elif is_document(path):
             documents.append(path)
         else:
-            kinds = ", ".join(DOCUMENT_SUFFIXES)
-            others.append(Skipped(path.name, f"định dạng {path.suffix or '(không có đuôi)'} chưa được hỗ trợ (chỉ {kinds})"))
+            kind = path.suffix or "(không có đuôi)"
+            reason = f"định dạng {kind} chưa được hỗ trợ (chỉ {', '.join(DOCUMENT_SUFFIXES)})"
+            others.append(Skipped(path.name, reason))
     return documents, others
 
 

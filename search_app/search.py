@@ -13,8 +13,8 @@ from analyzers.docnumber import find_numbers
 from analyzers.normalize import fold
 from indexer.citations import DOC_TYPES, type_for_code
 from indexer.schema import slug
-from indexer.topics import load_topics
 from indexer.store import OpenIndex
+from indexer.topics import load_topics
 from search_app.query import BuiltQuery, QueryError, build_query, parse_query
 
 DEFAULT_LIMIT = 10
@@ -218,23 +218,23 @@ class _Attempt:
     note: str = ""
 
 
+FOLDED_NOTE = "Không có kết quả khớp đúng dấu; hiển thị kết quả không phân biệt dấu."
+PARTIAL_NOTE = "Không có đoạn nào chứa đủ các từ; hiển thị các đoạn chứa nhiều từ nhất."
+
+
 def _attempts(parsed):
-    """Strictest first: exact diacritics and every word, then looser, saying so."""
-    accented = parsed.accented
+    """Strictest first, each loosening said to the user: every word with exact
+    diacritics, every word without them, then the sections with most words.
+    Long queries start at "most words": that is their plan, not a fallback."""
     size = len(parsed.all_syllables)
     if size > LONG_QUERY_SYLLABLES:
-        yield _Attempt(accented, False)
-        if accented:
-            yield _Attempt(False, False, "Không có kết quả khớp đúng dấu; hiển thị kết quả không phân biệt dấu.")
-        return
-    yield _Attempt(accented, True)
-    if accented:
-        yield _Attempt(False, True, "Không có kết quả khớp đúng dấu; hiển thị kết quả không phân biệt dấu.")
-    if size > 1:
-        partial = "Không có đoạn nào chứa đủ các từ; hiển thị các đoạn chứa nhiều từ nhất."
-        yield _Attempt(accented, False, partial)
-        if accented:
-            yield _Attempt(False, False, partial)
+        plans = [(False, "")]
+    else:
+        plans = [(True, "")] + ([(False, PARTIAL_NOTE)] if size > 1 else [])
+    for match_all, note in plans:
+        yield _Attempt(parsed.accented, match_all, note)
+        if parsed.accented:
+            yield _Attempt(False, match_all, note or FOLDED_NOTE)
 
 
 def search(
