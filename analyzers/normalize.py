@@ -26,7 +26,13 @@ _LOOKALIKES = str.maketrans({"\u00d0": "Đ", "\u0189": "Đ", "\u00f0": "đ"})
 _VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 _MARKED_VOWELS = frozenset("ăâêôơưĂÂÊÔƠƯ")
 
-_SYLLABLE = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+# Python's \w also matches superscript digits (Unicode "No"), and documents
+# write footnote markers as ¹ ² ⁴ ¹⁰ glued to the word: "cơ sở⁴" must give
+# "sở", not "sở⁴". These classes exclude the whole superscript block.
+_SUPERSCRIPTS = "\u00b2\u00b3\u00b9\u2070-\u209f"
+WORD_CHAR = f"[^\\W_{_SUPERSCRIPTS}]"  # letter or decimal digit
+LETTER = f"[^\\W\\d_{_SUPERSCRIPTS}]"
+_SYLLABLE = re.compile(rf"(?:{LETTER}|[\u0300-\u036f])+")
 
 # pyvi's dictionary writes "hoá", "uỷ" (tone on the second vowel of an open
 # oa/oe/uy); our canonical form is the traditional "hóa", "ủy".

@@ -6,14 +6,12 @@ import re
 
 from whoosh.analysis import Token, Tokenizer
 
-from analyzers.normalize import nfc
+from analyzers.normalize import LETTER, nfc
 
 # A syllable: letters with their combining marks (NFD input keeps its offsets).
 # A number: digits with inner "." / "," groups ("66.315,44"), one token.
 # Superscript digits are footnote markers, never part of a token.
-_TOKEN = re.compile(
-    r"(?P<num>\d+(?:[.,]\d+)*)|(?P<syl>(?:[^\W\d_\u00b2\u00b3\u00b9]|[\u0300-\u036f])+)"
-)
+_TOKEN = re.compile(rf"(?P<num>\d+(?:[.,]\d+)*)|(?P<syl>(?:{LETTER}|[\u0300-\u036f])+)")
 # Between two tokens, anything but plain spaces is a boundary that word
 # segmentation must not join across (punctuation, line breaks, tabs).
 _SOFT_GAP = re.compile(r"[ \u00a0]*")

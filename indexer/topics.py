@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from analyzers.normalize import fold, has_diacritics, normalize_text
+from analyzers.normalize import WORD_CHAR, fold, has_diacritics, normalize_text
 
 DATA_FILE = Path(__file__).with_name("data") / "topics.toml"
 
@@ -30,7 +30,8 @@ def _cue_pattern(cue: str) -> str:
     """Whole-word, flexible spacing; "kinh tế - xã hội" also matches "kinh tế-xã hội"."""
     pattern = r"\s+".join(re.escape(word) for word in cue.split())
     pattern = pattern.replace(r"\s+\-\s+", r"\s*[-–]\s*")
-    return r"(?<!\w)" + pattern + r"(?!\w)"
+    # Footnote markers (¹ ⁴) glued to a cue do not make it part of a longer word.
+    return rf"(?<!{WORD_CHAR})" + pattern + rf"(?!{WORD_CHAR})"
 
 
 @lru_cache(maxsize=None)

@@ -20,6 +20,14 @@ def test_every_sample_document_and_its_sections_are_indexed(opened):
     assert ids == {d["doc_id"] for d in documents}
 
 
+def test_no_indexed_word_carries_a_footnote_marker(opened):
+    markers = set("¹²³⁰⁴⁵⁶⁷⁸⁹")
+    with opened.index.searcher() as searcher:
+        for fieldname in ("body", "body_fold", "body_words", "head"):
+            glued = [t for t in searcher.lexicon(fieldname) if markers & set(t.decode("utf-8"))]
+            assert glued == [], fieldname
+
+
 def test_broken_files_are_reported_by_name_and_reason_while_the_rest_is_indexed(make_corpus, tmp_path):
     corpus = make_corpus(
         {

@@ -405,6 +405,7 @@ def test_topic_list_is_the_closed_list():
         ("Bảo tồn, phát huy văn hoá truyền thống; đẩy lùi hủ tục lạc hậu", ["Văn hóa và hủ tục"]),  # "hoá" style
         ("TRIEN KHAI PHONG TRAO DAN VAN KHEO", ["Dân vận khéo"]),  # no diacritics, capitals
         ("phát huy vai trò của già làng, trưởng bản, người có uy tín", ["Người có uy tín"]),
+        ("tổ chức tốt công tác bảo vệ rừng⁴ tại các bản", ["Rừng và môi trường"]),  # marker glued on
         ("Giáo dục kỹ năng sống cho trẻ", []),  # "kỹ năng số" is not inside "kỹ năng sống"
         ("Tổ chức hội nghị tổng kết công tác năm", []),
     ],
