@@ -53,7 +53,6 @@ class BuildReport:
     sections: int
     skipped: list[Skipped]
     warnings: list[str]
-    generation: Path
 
 
 def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
@@ -89,7 +88,8 @@ def load_document(path: Path) -> CorpusDocument:
         try:
             apply_sidecar(metadata, load_sidecar(sidecar), sidecar.name)
         except (ValueError, OSError) as error:
-            document.warnings.append(f"{sidecar.name}: bỏ qua tệp bổ sung ({error})")
+            # The error names the sidecar; the document is indexed without it.
+            document.warnings.append(f"bỏ qua tệp bổ sung: {error}")
     return document
 
 
@@ -127,7 +127,6 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
         doc_id=document.parsed.doc_id,
         section_id=section.section_id,
         position=section.position,
-        level=section.level,
         heading=heading,
         path=list(section.path),
         text=section.text,
@@ -231,4 +230,4 @@ def build_index(corpus_dir: Path, index_root: Path, progress: bool = False) -> B
         raise
     store.publish(index_root, generation)
     warnings = [w for d in documents for w in d.warnings]
-    return BuildReport(len(documents), len(sections), skipped, warnings, generation)
+    return BuildReport(len(documents), len(sections), skipped, warnings)

@@ -98,7 +98,6 @@ _NUMBER_LINE_RE = re.compile(r"^số(?!\s*đến)\s*:?\s*(?=\d)", re.IGNORECASE)
 _STAMP_RE = re.compile(r"^(?:số đến|ngày đến|lưu|chuyển|người nhận)\s*:", re.IGNORECASE)
 # Issuing body in a header block (not "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG BỘ TỈNH …").
 _HEADER_BODY = r"^(?:BAN |VAN PHONG |UY BAN |(?:TINH|HUYEN|THANH|DANG) UY\b)"
-_HEADING_RE = re.compile(r"^(?:phần thứ|[IVXLC]+\s*[.\-]\s|\d+(?:\.\d+)*\s*[.\-)]\s|\(\d+\)\s|nơi nhận)", re.IGNORECASE)
 
 
 def _type_prefix(line: str) -> tuple[str, str] | None:
@@ -438,20 +437,20 @@ def load_sidecar(path: Path) -> dict:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{path.name}: not valid TOML: {error}") from error
+        raise ValueError(f"{path.name}: không phải TOML hợp lệ ({error})") from error
 
 
 def _sidecar_value(name: str, value, sidecar_name: str):
     def wrong(expected: str):
-        return ValueError(f"{sidecar_name}: '{name}' must be {expected}, not {value!r}")
+        return ValueError(f"{sidecar_name}: '{name}' phải là {expected}, không phải {value!r}")
 
     if name == "year":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise wrong("a whole number (year = 2021)")
+            raise wrong("số nguyên (year = 2021)")
         return value
     if name == "recipients":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise wrong("a list of texts")
+            raise wrong("danh sách chuỗi")
         return [nfc(v) for v in value]
     if name == "date":
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
@@ -461,9 +460,9 @@ def _sidecar_value(name: str, value, sidecar_name: str):
                 return value and datetime.date.fromisoformat(value).isoformat()
             except ValueError:
                 pass
-        raise wrong("a date YYYY-MM-DD")
+        raise wrong("ngày dạng YYYY-MM-DD")
     if not isinstance(value, str):
-        raise wrong("a text")
+        raise wrong("chuỗi")
     return nfc(value)
 
 
@@ -473,12 +472,12 @@ def apply_sidecar(meta: Metadata, values: dict, sidecar_name: str) -> None:
     for name, value in values.items():
         if name not in METADATA_FIELDS:
             raise ValueError(
-                f"{sidecar_name}: unknown key '{name}' (allowed: {', '.join(METADATA_FIELDS)})"
+                f"{sidecar_name}: không có khóa '{name}' (các khóa: {', '.join(METADATA_FIELDS)})"
             )
         checked[name] = _sidecar_value(name, value, sidecar_name)
     date, year = checked.get("date"), checked.get("year")
     if date and year is not None and int(date[:4]) != year:
-        raise ValueError(f"{sidecar_name}: 'year' {year} contradicts 'date' {date}")
+        raise ValueError(f"{sidecar_name}: 'year' {year} mâu thuẫn với 'date' {date}")
     for name, value in checked.items():
         meta.set(name, value, "sidecar")
     if date and year is None:

@@ -33,7 +33,6 @@ def build_schema() -> Schema:
         doc_id=ID(stored=True),
         section_id=STORED,
         position=NUMERIC(stored=True, sortable=True),
-        level=STORED,
         heading=STORED,
         path=STORED,
         text=STORED,

@@ -358,7 +358,7 @@ def test_sidecar_overrides_fields(tmp_path):
 @pytest.mark.parametrize(
     "values, message",
     [
-        ({"nguoi_ky": "Lê Tấn Lai"}, "unknown key 'nguoi_ky'"),
+        ({"nguoi_ky": "Lê Tấn Lai"}, "không có khóa 'nguoi_ky'"),
         ({"year": "2015"}, "'year'"),
         ({"date": "26/11/2015"}, "'date'"),
         ({"recipients": "Thường trực Tỉnh ủy"}, "'recipients'"),
