@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from analyzers.datafiles import DataFileError, load_toml
 
 DATA_FILE = Path(__file__).with_name("data") / "abbreviations.toml"
 
@@ -21,14 +22,13 @@ def load_abbreviations(path: Path = DATA_FILE) -> tuple[Abbreviation, ...]:
     """Each entry as syllables, analysed like the index (normalised, lower case)."""
     from analyzers import syllables
 
-    with open(path, "rb") as handle:
-        raw = tomllib.load(handle)
+    raw = load_toml(path)
     entries = []
     for short, expansions in raw.items():
         if isinstance(expansions, str):
             expansions = [expansions]
         if not isinstance(expansions, list) or not all(isinstance(e, str) for e in expansions):
-            raise ValueError(f"{path.name}: '{short}' must map to a text or a list of texts")
+            raise DataFileError(f"{path}: '{short}' phải ứng với một chuỗi hoặc danh sách chuỗi")
         for expansion in expansions:
             entries.append(Abbreviation(tuple(syllables(short)), tuple(syllables(expansion))))
     return tuple(entries)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from analyzers.datafiles import DataFileError
 from analyzers.docnumber import find_numbers, number_key
 from indexer import store
 from indexer.metadata import (
@@ -102,6 +103,8 @@ def load_corpus(corpus_dir: Path, progress: bool = False):
             documents.append(load_document(path))
         except UnreadableFile as error:
             skipped.append(Skipped(path.name, error.reason))
+        except DataFileError:
+            raise  # a broken data file is no fault of this document: stop and say so
         except Exception as error:  # noqa: BLE001 - one bad file must not stop the rest
             skipped.append(Skipped(path.name, f"lỗi khi phân tích: {type(error).__name__}: {error}"))
     resolve_from_citations([(d.parsed, d.metadata) for d in documents])

@@ -10,11 +10,11 @@ Names are compared with ``fold_key`` so that tone style (``Định Hoá`` /
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from analyzers.datafiles import DataFileError, load_toml
 from analyzers.normalize import fold, fold_key, normalize_text
 
 DATA_FILE = Path(__file__).with_name("data") / "gazetteer.toml"
@@ -36,15 +36,14 @@ class Mention:
 
 @lru_cache(maxsize=None)
 def load_gazetteer(path: Path = DATA_FILE) -> tuple[Province, ...]:
-    with open(path, "rb") as handle:
-        raw = tomllib.load(handle)
+    raw = load_toml(path)
     provinces = []
     for entry in raw.get("province", []):
         name, places = entry.get("name"), entry.get("places", [])
         if not isinstance(name, str) or not isinstance(places, list) or not all(
             isinstance(p, str) for p in places
         ):
-            raise ValueError(f"{path.name}: each [[province]] needs a name and a list of places")
+            raise DataFileError(f"{path}: mỗi [[province]] cần name và danh sách places")
         provinces.append(Province(normalize_text(name), tuple(normalize_text(p) for p in places)))
     return tuple(provinces)
 

@@ -10,11 +10,11 @@ cue-phrase matcher that assigns topics to a text.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from analyzers.datafiles import DataFileError, load_toml
 from analyzers.normalize import WORD_CHAR, fold, has_diacritics, normalize_text
 
 DATA_FILE = Path(__file__).with_name("data") / "topics.toml"
@@ -36,15 +36,14 @@ def _cue_pattern(cue: str) -> str:
 
 @lru_cache(maxsize=None)
 def load_topics(path: Path = DATA_FILE) -> tuple[Topic, ...]:
-    with open(path, "rb") as handle:
-        raw = tomllib.load(handle)
+    raw = load_toml(path)
     topics = []
     for entry in raw.get("topic", []):
         label, cues = entry.get("label"), entry.get("cues")
         if not isinstance(label, str) or not isinstance(cues, list) or not all(
             isinstance(c, str) and c.strip() for c in cues
         ):
-            raise ValueError(f"{path.name}: each [[topic]] needs a label and a list of cue phrases")
+            raise DataFileError(f"{path}: mỗi [[topic]] cần label và danh sách cues")
         topics.append(Topic(normalize_text(label), tuple(normalize_text(c) for c in cues)))
     return tuple(topics)
 

@@ -9,6 +9,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from analyzers.datafiles import DataFileError
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = PROJECT_DIR / "corpus"
 
@@ -259,6 +261,10 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"index": run_index, "search": run_search, "docs": run_docs}[args.command]
     try:
         return handler(args)
+    except DataFileError as error:
+        # A data file staff edit (abbreviations, topics, gazetteer) is broken.
+        print(f"Lỗi: tệp dữ liệu hỏng: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     except BrokenPipeError:
         # The reader (`| head`) left: stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -4,6 +4,7 @@ import pytest
 
 from analyzers import folded_analyzer, syllable_analyzer, syllables, word_analyzer, words
 from analyzers.abbreviations import load_abbreviations
+from analyzers.datafiles import DataFileError
 from analyzers.docnumber import find_numbers, number_key
 from analyzers.normalize import fold, normalize_text, place_tone
 
@@ -112,10 +113,11 @@ def test_abbreviations_load_with_their_expansions():
     assert (("hđnd",), ("hội", "đồng", "nhân", "dân")) in pairs
 
 
-def test_abbreviation_file_rejects_bad_entries(tmp_path):
+@pytest.mark.parametrize("content", ['"DTTS" = 3\n', "DTTS = \n"])
+def test_abbreviation_file_mistakes_name_the_file(tmp_path, content):
     bad = tmp_path / "abbreviations.toml"
-    bad.write_text('"DTTS" = 3\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="DTTS"):
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(DataFileError, match="abbreviations.toml"):
         load_abbreviations(bad)
 
 

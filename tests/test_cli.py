@@ -112,6 +112,18 @@ def test_output_cut_short_by_the_reader_is_no_error(index_root):
     assert "Traceback" not in completed.stderr
 
 
+def test_a_broken_data_file_is_one_line_not_a_traceback(capsys, monkeypatch, index_root):
+    from analyzers.datafiles import DataFileError
+
+    def broken():
+        raise DataFileError("indexer/data/topics.toml: mỗi [[topic]] cần label và danh sách cues")
+
+    monkeypatch.setattr("search_app.search.load_topics", broken)
+    code, _, err = run(capsys, "search", "dân vận", "--topic", "Rừng", "--index-dir", str(index_root))
+    assert code == 1
+    assert err == "Lỗi: tệp dữ liệu hỏng: indexer/data/topics.toml: mỗi [[topic]] cần label và danh sách cues\n"
+
+
 def test_missing_index_is_explained(capsys, tmp_path):
     code, _, err = run(capsys, "search", "dân vận", "--index-dir", str(tmp_path / "none"))
     assert code == 1

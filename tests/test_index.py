@@ -51,6 +51,17 @@ def test_broken_files_are_reported_by_name_and_reason_while_the_rest_is_indexed(
     assert search(open_current(tmp_path / "index"), "giao lưu kết nghĩa").total > 0
 
 
+def test_a_broken_data_file_stops_the_build_instead_of_skipping_every_document(make_corpus, tmp_path, monkeypatch):
+    from analyzers.datafiles import DataFileError
+
+    def broken(parsed):
+        raise DataFileError("gazetteer.toml: mỗi [[province]] cần name và danh sách places")
+
+    monkeypatch.setattr("indexer.build.extract_metadata", broken)
+    with pytest.raises(DataFileError, match="gazetteer.toml"):
+        build_index(make_corpus({"one.txt": SAMPLE}), tmp_path / "index")
+
+
 def test_utf16_and_bom_files_are_indexed(make_corpus, tmp_path):
     corpus = make_corpus(
         {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from analyzers.datafiles import DataFileError
 from indexer.gazetteer import load_gazetteer, province_of_place
 from indexer.metadata import (
     apply_sidecar,
@@ -418,6 +419,17 @@ def test_topics_min_hits_and_order():
     text = "giảm nghèo, giảm nghèo; bảo vệ rừng; tôn giáo, tín ngưỡng, điểm nhóm"
     assert topics_for(text) == ["Kinh tế và giảm nghèo", "Rừng và môi trường", "Tôn giáo, tín ngưỡng"]
     assert topics_for(text, min_hits=2) == ["Kinh tế và giảm nghèo", "Tôn giáo, tín ngưỡng"]
+
+
+@pytest.mark.parametrize(
+    "loader, content",
+    [(load_topics, "[[topic]]\nlabelx = 'x'\n"), (load_gazetteer, "[[province]]\nname = \n")],
+)
+def test_data_file_mistakes_name_the_file(tmp_path, loader, content):
+    bad = tmp_path / "staff_edit.toml"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(DataFileError, match="staff_edit.toml"):
+        loader(bad)
 
 
 def test_main_topics_are_the_few_a_document_dwells_on():

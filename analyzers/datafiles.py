@@ -1,0 +1,25 @@
+"""Reading the TOML data files staff edit (abbreviations, topics, gazetteer).
+
+A mistake in one of them must give a clear message naming the file and the
+place, never a traceback: every loader reads through ``load_toml`` and
+reports a wrong shape with ``DataFileError``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+
+class DataFileError(ValueError):
+    """A data file is broken; the message (Vietnamese) says which and where."""
+
+
+def load_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise DataFileError(f"{path}: không phải TOML hợp lệ ({error})") from None
+    except OSError as error:
+        raise DataFileError(f"{path}: không đọc được ({error.strerror or error})") from None
