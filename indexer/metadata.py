@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime
 import re
-import tomllib
 from collections import Counter
 from pathlib import Path
 
+from analyzers.datafiles import load_toml
 from analyzers.docnumber import find_numbers, number_key, type_code
 from analyzers.normalize import fold, fold_key, nfc, normalize_text
 from indexer.citations import DOC_TYPES, Citation, extract_citations, type_codes, type_for_code
@@ -433,11 +433,8 @@ def _issuer(parsed, text, meta, head, signature, recipients) -> tuple[str, str]:
 
 
 def load_sidecar(path: Path) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{path.name}: không phải TOML hợp lệ ({error})") from error
+    """The sidecar's values; ValueError (DataFileError) naming the file if it is not TOML."""
+    return load_toml(path)
 
 
 def _sidecar_value(name: str, value, sidecar_name: str):

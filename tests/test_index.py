@@ -89,8 +89,9 @@ def test_sidecar_values_win_over_extraction(make_corpus, tmp_path):
     assert search(opened, "205-TB/VPTU").passages[0].doc_id == "tb"
 
 
-def test_a_broken_sidecar_is_reported_and_the_document_still_indexed(make_corpus, tmp_path):
-    corpus = make_corpus({"tb.txt": SAMPLE, "tb.meta.toml": "colour = 'red'\n"})
+@pytest.mark.parametrize("sidecar", ["colour = 'red'\n", 'number = "1-TB\n'])  # unknown key; not TOML
+def test_a_broken_sidecar_is_reported_and_the_document_still_indexed(make_corpus, tmp_path, sidecar):
+    corpus = make_corpus({"tb.txt": SAMPLE, "tb.meta.toml": sidecar})
     report = build_index(corpus, tmp_path / "index")
     assert report.documents == 1
     assert any("tb.meta.toml" in w for w in report.warnings)
