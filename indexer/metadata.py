@@ -584,6 +584,14 @@ def resolve_from_citations(docs: list[tuple[ParsedDocument, Metadata]]) -> None:
 # Citation form
 
 
+def display_date(iso: str | None) -> str:
+    """"2021-04-09" → "09/4/2021", as the documents write dates."""
+    if not iso:
+        return ""
+    day = datetime.date.fromisoformat(iso)
+    return f"{day.day:02d}/{day.month}/{day.year}"
+
+
 def formal_citation(meta: Metadata) -> str:
     """ "Kết luận số 69-KL/TU, ngày 09/4/2021 của Ban Thường vụ Tỉnh ủy Lai Châu".
 
@@ -595,8 +603,7 @@ def formal_citation(meta: Metadata) -> str:
     elif meta.title:
         text += " " + _lower_first(meta.title)
     if meta.date:
-        day = datetime.date.fromisoformat(meta.date)
-        text += f", ngày {day.day:02d}/{day.month}/{day.year}"
+        text += f", ngày {display_date(meta.date)}"
     elif meta.year and str(meta.year) not in text:
         text += f" năm {meta.year}"
     if meta.issuer:

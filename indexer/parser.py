@@ -75,7 +75,7 @@ _SUP_OF = {
 }  # fmt: skip
 _DIGIT_OF = {v: k for k, v in _SUP_OF.items()}
 SUPERSCRIPT_DIGITS = "".join(_SUP_OF.values())
-_SUP_RUN = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
+SUPERSCRIPT_RUN = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 
 _TAG_SUP = re.compile(r"<sup>\s*(.*?)\s*</sup>", re.IGNORECASE | re.DOTALL)
 _TAG_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -758,7 +758,7 @@ def parse_document(doc_id: str, text: str, source: Path) -> ParsedDocument:
 
 
 def _markers(text: str) -> list[str]:
-    return [from_superscript(m.group(0)) for m in _SUP_RUN.finditer(text)]
+    return [from_superscript(m.group(0)) for m in SUPERSCRIPT_RUN.finditer(text)]
 
 
 def _unique(sid: str, used: set[str]) -> str:

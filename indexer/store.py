@@ -15,7 +15,8 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -67,13 +68,25 @@ def current_generation(root: Path) -> Path:
 class OpenIndex:
     index: whoosh_index.Index
     catalog: dict  # documents.json: documents, skipped files, counts
+    generation: str = ""
+    # Data derived from this generation (facet rows…): it never changes, so
+    # it is computed once and dropped with the OpenIndex.
+    cache: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def documents(self) -> dict[str, dict]:
         return {d["doc_id"]: d for d in self.catalog["documents"]}
 
 
+def _read_catalog(generation: Path) -> dict:
+    return json.loads((generation / DOCUMENTS).read_text(encoding="utf-8"))
+
+
+def open_catalog(root: Path) -> dict:
+    """The live generation's catalog alone, without opening the index."""
+    return _read_catalog(current_generation(root))
+
+
 def open_current(root: Path) -> OpenIndex:
     generation = current_generation(root)
-    catalog = json.loads((generation / DOCUMENTS).read_text(encoding="utf-8"))
-    return OpenIndex(whoosh_index.open_dir(str(generation)), catalog)
+    return OpenIndex(whoosh_index.open_dir(str(generation)), _read_catalog(generation), generation.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from whoosh import collectors
@@ -12,10 +13,11 @@ from analyzers import folded_analyzer, syllable_analyzer
 from analyzers.docnumber import find_numbers
 from analyzers.normalize import fold
 from indexer.citations import DOC_TYPES, type_for_code
-from indexer.schema import slug
+from indexer.schema import BODY_FIELDS, slug
 from indexer.store import OpenIndex
 from indexer.topics import load_topics
 from search_app.query import BuiltQuery, QueryError, build_query, parse_query
+from search_app.sections import section_rows, topic_labels
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 200
@@ -24,10 +26,12 @@ SNIPPET_CHARS = 280
 # matched 5 of 530 ALQAC questions (and ranked worse), so rank by how many
 # words match from the start.
 LONG_QUERY_SYLLABLES = 15
+SORTS = ("relevance", "date")
+FACETS = ("year", "issuer", "province", "doc_type", "topic")
 DOCUMENT_FIELDS = ("doc_id", "title", "doc_type", "number", "date", "year", "issuer", "province", "signer")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Filters:
     year: int | None = None
     year_from: int | None = None
@@ -37,28 +41,35 @@ class Filters:
     doc_type: str = ""
     topic: str = ""
 
-    def query(self) -> wq.Query | None:
-        """Whoosh filter query: filters restrict, they never add query text."""
-        parts: list[wq.Query] = []
+    def parts(self) -> dict[str, wq.Query]:
+        """One Whoosh filter per facet it restricts ("year" covers the range).
+
+        Filters restrict, they never add query text. Kept apart so facet
+        counts can leave out their own facet's filter."""
+        parts: dict[str, wq.Query] = {}
         if self.year is not None:
-            parts.append(wq.NumericRange("year", self.year, self.year))
+            parts["year"] = wq.NumericRange("year", self.year, self.year)
         elif self.year_from is not None or self.year_to is not None:
             if None not in (self.year_from, self.year_to) and self.year_from > self.year_to:
                 raise QueryError(f"Khoảng năm không hợp lệ: {self.year_from}–{self.year_to}.")
-            parts.append(wq.NumericRange("year", self.year_from, self.year_to))
+            parts["year"] = wq.NumericRange("year", self.year_from, self.year_to)
         if self.issuer.strip():
             terms = [t.text for t in folded_analyzer()(self.issuer)]
             if not terms:
                 raise QueryError(f"Cơ quan ban hành không hợp lệ: {self.issuer!r}.")
-            parts.append(wq.Phrase("issuer", terms) if len(terms) > 1 else wq.Term("issuer", terms[0]))
+            parts["issuer"] = wq.Phrase("issuer", terms) if len(terms) > 1 else wq.Term("issuer", terms[0])
         # A type may be given by its code in numbers: "KL" for Kết luận.
         doc_type = type_for_code(self.doc_type.strip()) or self.doc_type
-        for value, fieldname in ((self.province, "province"), (doc_type, "doc_type"), (self.topic, "topics")):
+        for value, name, fieldname in (
+            (self.province, "province", "province"),
+            (doc_type, "doc_type", "doc_type"),
+            (self.topic, "topic", "topics"),
+        ):
             if value.strip():
                 key = slug(value)
                 if not key:
                     raise QueryError(f"Giá trị lọc không hợp lệ: {value!r}.")
-                parts.append(wq.Term(fieldname, key))
+                parts[name] = wq.Term(fieldname, key)
         for value, labels, what in (
             (doc_type, [label for label, _ in DOC_TYPES], "loại văn bản"),
             (self.topic, [t.label for t in load_topics()], "chủ đề"),
@@ -66,6 +77,10 @@ class Filters:
             # Closed lists: a typo gets the list, not an empty result.
             if value.strip() and slug(value) not in {slug(label) for label in labels}:
                 raise QueryError(f"Không có {what} “{value}”. Các giá trị: {'; '.join(labels)}.")
+        return parts
+
+    def query(self) -> wq.Query | None:
+        parts = list(self.parts().values())
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
@@ -85,6 +100,27 @@ class Passage:
     snippet: str
     snippet_highlights: list[tuple[int, int]]
     document: dict
+    topics: list[str]  # the section's own topics, labels
+
+
+@dataclass
+class Page:
+    query: str
+    total: int  # passages matching the query within the filters
+    unfiltered: int  # … whatever the filters
+    without: dict[str, int]  # filter name → total if that filter were dropped
+    page: int
+    per_page: int
+    sort: str
+    passages: list[Passage]
+    facets: dict[str, list[tuple[object, int]]]  # facet → (value, count), best first
+    notes: list[str]
+    suggestion: str  # a corrected query that finds something, when nothing was found
+    built: BuiltQuery | None  # what to highlight elsewhere (the document page)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
 
 @dataclass
@@ -98,11 +134,13 @@ class SearchResult:
 _SYLLABLES = syllable_analyzer()
 
 
-def highlight_spans(text: str, built: BuiltQuery) -> list[tuple[int, int]]:
+def highlight_spans(text: str, built: BuiltQuery | None) -> list[tuple[int, int]]:
     """Character spans of the query's words and phrases, and of its numbers.
 
     Whole units are marked ("dân vận", not every "dân" of "dân tộc").
     """
+    if built is None:
+        return []
     tokens = [
         (t.text if built.accented else fold(t.text), t.startchar, t.endchar)
         for t in _SYLLABLES(text, chars=True)
@@ -159,16 +197,16 @@ def make_snippet(text: str, spans, width: int = SNIPPET_CHARS):
     return prefix + text[begin:end] + suffix, inside
 
 
-def _passage(hit, built: BuiltQuery, documents: dict) -> Passage:
-    text = hit["text"]
-    notes = hit.get("footnotes") or []
+def _passage(stored: dict, score: float, built: BuiltQuery | None, documents: dict) -> Passage:
+    text = stored["text"]
+    notes = stored.get("footnotes") or []
     spans = highlight_spans(text, built)
     snippet_source, snippet_spans = text, spans
     if not text.strip():
         # An opening without preamble stands for its document: show the title.
-        snippet_source = hit["heading"]
+        snippet_source = stored["heading"]
         snippet_spans = highlight_spans(snippet_source, built)
-    elif not spans:
+    elif not spans and built is not None:
         # The match may be in a footnote: show that note.
         for note in notes:
             note_text = f"[{note['marker']}] {note['text']}"
@@ -177,20 +215,22 @@ def _passage(hit, built: BuiltQuery, documents: dict) -> Passage:
                 snippet_source, snippet_spans = note_text, note_spans
                 break
     snippet, snippet_highlights = make_snippet(snippet_source, snippet_spans)
-    meta = documents.get(hit["doc_id"], {})
+    meta = documents.get(stored["doc_id"], {})
+    labels = topic_labels()
     return Passage(
-        doc_id=hit["doc_id"],
-        section_id=hit["section_id"],
-        heading=hit["heading"],
-        heading_highlights=highlight_spans(hit["heading"], built),
-        path=list(hit["path"]),
+        doc_id=stored["doc_id"],
+        section_id=stored["section_id"],
+        heading=stored["heading"],
+        heading_highlights=highlight_spans(stored["heading"], built),
+        path=list(stored["path"]),
         text=text,
-        score=round(hit.score, 4),
+        score=round(score, 4),
         footnotes=notes,
         highlights=spans,
         snippet=snippet,
         snippet_highlights=snippet_highlights,
         document={name: meta.get(name) for name in DOCUMENT_FIELDS} | {"citation": meta.get("citation", "")},
+        topics=[labels.get(t, t) for t in (stored.get("topics") or "").split()],
     )
 
 
@@ -237,23 +277,155 @@ def _attempts(parsed):
             yield _Attempt(False, match_all, note or FOLDED_NOTE)
 
 
+def _all_matches(searcher, query: wq.Query) -> list[tuple[float, int]]:
+    """Every match as (score, docnum), best first, scored exactly (see top_hits)."""
+    collector = collectors.UnlimitedCollector()
+    collector.replace = 0
+    searcher.search_with_collector(query, collector)
+    return list(collector.results().top_n)
+
+
+def _suggestion(searcher, parsed, filter_query) -> str:
+    """The query with each word the index lacks replaced by the nearest one it
+    has, when that finds something; "" otherwise."""
+    fieldname = BODY_FIELDS["syllable"] if parsed.accented else BODY_FIELDS["folded"]
+    reader = searcher.reader()
+    corrector = searcher.corrector(fieldname)
+    changed = False
+    chunks = []
+    for run in parsed.chunks:
+        words = []
+        for syllable in run:
+            term = syllable if parsed.accented else fold(syllable)
+            if not term.isdigit() and reader.doc_frequency(fieldname, term) == 0:
+                # Whoosh ranks every candidate within maxdist by frequency
+                # alone, so nearer candidates are asked for first.
+                for distance in (1, 2):
+                    found = corrector.suggest(term, limit=1, maxdist=distance)
+                    if found:
+                        term, changed = found[0], True
+                        break
+            words.append(term)
+        chunks.append(" ".join(words))
+    if not changed:
+        return ""
+    text = " ".join([*parsed.numbers, *('"' + " ".join(p) + '"' for p in parsed.phrases), *chunks])
+    corrected = parse_query(text)
+    for attempt in _attempts(corrected):
+        built = build_query(corrected, attempt.accented, attempt.match_all)
+        if not top_hits(searcher, built.query, filter_query, 1).is_empty():
+            return text
+    return ""
+
+
+def _order(matches, rows, sort: str):
+    if sort == "date":
+        # Newest first; within a document, in reading order.
+        matches = sorted(matches, key=lambda m: (rows[m[1]].doc_id, rows[m[1]].position))
+        return sorted(matches, key=lambda m: rows[m[1]].date_key, reverse=True)
+    return matches
+
+
+def _facet_list(facet: str, counts: Counter) -> list[tuple[object, int]]:
+    if facet == "year":
+        return sorted(counts.items(), key=lambda item: -item[0])
+    return sorted(counts.items(), key=lambda item: (-item[1], fold(str(item[0]))))
+
+
+def search_page(
+    index: OpenIndex,
+    text: str,
+    filters: Filters | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = DEFAULT_LIMIT,
+) -> Page:
+    """One page of passages, with facet counts over every match.
+
+    An empty ``text`` lists the sections the filters allow, newest first.
+    Each facet's counts leave out that facet's own filter, so a chosen year
+    still shows the other years. Raises QueryError for a query or filter
+    that cannot be searched.
+    """
+    if sort not in SORTS:
+        raise QueryError(f"Cách sắp xếp không hợp lệ: {sort!r} (dùng: {', '.join(SORTS)}).")
+    page = max(1, int(page))
+    per_page = max(1, min(int(per_page), MAX_LIMIT))
+    filters = filters or Filters()
+    parts = filters.parts()
+    rows = section_rows(index)
+    documents = index.documents
+    notes: list[str] = []
+    built: BuiltQuery | None = None
+    suggestion = ""
+    with index.index.searcher(weighting=BM25F()) as searcher:
+        allowed = {name: set(searcher.docs_for_query(q)) for name, q in parts.items()}
+
+        def failing(docnum):
+            return [name for name, docs in allowed.items() if docnum not in docs]
+
+        if not text.strip():
+            parsed = None
+            matches = [(0.0, n) for n, row in enumerate(rows) if row is not None]
+            sort = "date"
+        else:
+            parsed = parse_query(text)
+            strictest = None
+            for attempt in _attempts(parsed):
+                built = build_query(parsed, attempt.accented, attempt.match_all)
+                matches = _all_matches(searcher, built.query)
+                if matches and strictest is None:
+                    strictest = (built, matches)
+                if any(not failing(n) for _, n in matches):
+                    if attempt.note:
+                        notes.append(attempt.note)
+                    break
+            else:
+                # Nothing within the filters: count what the strictest plan
+                # finds without each of them, to offer dropping one.
+                built, matches = strictest or (built, [])
+        kept = []
+        facets = {facet: Counter() for facet in FACETS}
+        without = Counter()
+        for score, docnum in matches:
+            missed = failing(docnum)
+            if len(missed) > 1:
+                continue
+            row = rows[docnum]
+            counted = FACETS if not missed else missed
+            for facet in counted:
+                facets[facet].update(row.facet_values(facet))
+            if missed:
+                without[missed[0]] += 1
+            else:
+                kept.append((score, docnum))
+        total = len(kept)
+        without = {name: total + without[name] for name in parts}
+        start = (page - 1) * per_page
+        shown = _order(kept, rows, sort)[start : start + per_page]
+        passages = [_passage(searcher.stored_fields(n), score, built, documents) for score, n in shown]
+        if parsed is not None and (not total or PARTIAL_NOTE in notes):
+            suggestion = _suggestion(searcher, parsed, filters.query())
+    return Page(
+        query=parsed.raw if parsed else "",
+        total=total,
+        unfiltered=len(matches),
+        without=without,
+        page=page,
+        per_page=per_page,
+        sort=sort,
+        passages=passages,
+        facets={facet: _facet_list(facet, counts) for facet, counts in facets.items()},
+        notes=notes,
+        suggestion=suggestion,
+        built=built,
+    )
+
+
 def search(
     index: OpenIndex, text: str, filters: Filters | None = None, limit: int = DEFAULT_LIMIT
 ) -> SearchResult:
-    """Raises QueryError for a query that cannot be searched."""
-    parsed = parse_query(text)
-    filter_query = (filters or Filters()).query()
-    limit = max(1, min(int(limit), MAX_LIMIT))
-    documents = index.documents
-    notes: list[str] = []
-    with index.index.searcher(weighting=BM25F()) as searcher:
-        for attempt in _attempts(parsed):
-            built = build_query(parsed, attempt.accented, attempt.match_all)
-            hits = top_hits(searcher, built.query, filter_query, limit)
-            if not hits.is_empty():
-                if attempt.note:
-                    notes.append(attempt.note)
-                break
-        total = len(hits)
-        passages = [_passage(hit, built, documents) for hit in hits]
-    return SearchResult(query=parsed.raw, total=total, passages=passages, notes=notes)
+    """The ``limit`` best passages. Raises QueryError for a query that cannot be searched."""
+    parse_query(text)  # an empty query is an error here, not a listing
+    page = search_page(index, text, filters, per_page=max(1, min(int(limit), MAX_LIMIT)))
+    return SearchResult(query=page.query, total=page.total, passages=page.passages, notes=page.notes)
