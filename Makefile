@@ -1,9 +1,10 @@
-# Two entry points: `make run` (set up, build the index, search) and `make test`.
+# Two entry points: `make run` (set up, build the index if needed, serve the UI) and `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-QUERY ?= công tác dân vận vùng đồng bào DTTS
+HOST ?= 127.0.0.1
+PORT ?= 5000
 
 .PHONY: setup run index test clean
 
@@ -17,8 +18,9 @@ setup: $(STAMP)
 index: setup
 	$(BIN)/tracuu index corpus
 
-run: index
-	$(BIN)/tracuu search "$(QUERY)" --limit 5
+# `tracuu serve` builds the index first when it is missing or older than corpus/.
+run: setup
+	$(BIN)/tracuu serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
+from analyzers.abbreviations import DATA_FILE as ABBREVIATIONS_FILE
 from analyzers.datafiles import DataFileError
 from analyzers.docnumber import find_numbers, number_key
 from indexer import store
+from indexer.gazetteer import DATA_FILE as GAZETTEER_FILE
 from indexer.metadata import (
     apply_sidecar,
     extract_metadata,
@@ -22,6 +25,7 @@ from indexer.model import Metadata, ParsedDocument, Section
 from indexer.parser import parse_document
 from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, is_document, read_text
 from indexer.schema import build_schema, slug
+from indexer.topics import DATA_FILE as TOPICS_FILE
 from indexer.topics import main_topics, topics_for
 
 SIDECAR_SUFFIX = ".meta.toml"
@@ -180,7 +184,9 @@ def catalog_entry(document: CorpusDocument) -> dict:
     }
 
 
-def build_catalog(documents: list[CorpusDocument], skipped: list[Skipped], indexed: int) -> dict:
+def build_catalog(
+    documents: list[CorpusDocument], skipped: list[Skipped], indexed: int, corpus_dir: Path, started: float
+) -> dict:
     entries = [catalog_entry(d) for d in documents]
     by_number = {e["number_key"]: e for e in entries if e["number_key"]}
     for entry in entries:
@@ -194,6 +200,9 @@ def build_catalog(documents: list[CorpusDocument], skipped: list[Skipped], index
         "documents": entries,
         "skipped": [asdict(s) for s in skipped],
         "sections": indexed,  # searchable sections (headings without text are not)
+        "corpus_dir": str(corpus_dir.resolve()),
+        # When reading began: a file changed after it may not be in this index.
+        "built_at": started,
     }
 
 
@@ -201,6 +210,7 @@ def build_index(corpus_dir: Path, index_root: Path, progress: bool = False) -> B
     """Index every readable file of ``corpus_dir``; publish atomically."""
     if not corpus_dir.is_dir():
         raise NotADirectoryError(2, "không có thư mục văn bản", str(corpus_dir))
+    started = time.time()
     documents, skipped = load_corpus(corpus_dir, progress)
     if not documents:
         # A wrong or empty folder must not replace a good index with nothing.
@@ -224,7 +234,7 @@ def build_index(corpus_dir: Path, index_root: Path, progress: bool = False) -> B
             fields = {k: v for k, v in _section_fields(document, section).items() if v is not None}
             writer.add_document(**fields)
         writer.commit()
-        catalog = build_catalog(documents, skipped, len(sections))
+        catalog = build_catalog(documents, skipped, len(sections), corpus_dir, started)
         (generation / store.DOCUMENTS).write_text(
             json.dumps(catalog, ensure_ascii=False, indent=1), encoding="utf-8"
         )
@@ -234,3 +244,23 @@ def build_index(corpus_dir: Path, index_root: Path, progress: bool = False) -> B
     store.publish(index_root, generation)
     warnings = [w for d in documents for w in d.warnings]
     return BuildReport(len(documents), len(sections), skipped, warnings)
+
+
+def stale_reason(corpus_dir: Path, index_root: Path) -> str:
+    """Why the index under ``index_root`` no longer reflects ``corpus_dir``
+    ("" when it does): missing, built from another folder, or older than a
+    file of the corpus (added, changed or removed: the folder's own time
+    changes then) or than a data file staff edit (topics, abbreviations,
+    places)."""
+    try:
+        catalog = store.open_catalog(index_root)
+    except store.IndexMissing:
+        return "chưa có chỉ mục"
+    if catalog.get("corpus_dir") != str(corpus_dir.resolve()):
+        return "chỉ mục được lập từ thư mục khác"
+    built_at = catalog.get("built_at", 0)
+    watched = [corpus_dir, *corpus_dir.iterdir(), TOPICS_FILE, ABBREVIATIONS_FILE, GAZETTEER_FILE]
+    newer = [p for p in watched if p.exists() and p.stat().st_mtime > built_at]
+    if newer:
+        return f"{newer[0].name} mới hơn chỉ mục"
+    return ""

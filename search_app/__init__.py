@@ -1,0 +1,53 @@
+"""Tra cứu's web application: the search page, document pages and JSON API."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+# Content-Security-Policy: no inline script or style, nothing from elsewhere.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def default_index_dir() -> Path:
+    """$TRACUU_INDEX_DIR, else var/index in the project (ignored by git)."""
+    configured = os.environ.get("TRACUU_INDEX_DIR")
+    return Path(configured) if configured else PROJECT_DIR / "var" / "index"
+
+
+def create_app(test_config: dict | None = None):
+    """Flask app factory. Config ``INDEX_DIR``: the index root (default
+    $TRACUU_INDEX_DIR, else var/index)."""
+    from flask import Flask
+
+    from search_app import api, views
+    from search_app.indexes import IndexHolder
+
+    app = Flask(__name__)
+    app.config.from_mapping(INDEX_DIR=str(default_index_dir()), JSON_AS_ASCII=False)
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False  # keep the documented field order
+    app.extensions["tracuu_index"] = IndexHolder(Path(app.config["INDEX_DIR"]))
+    app.register_blueprint(views.blueprint)
+    app.register_blueprint(api.blueprint)
+    views.register_error_pages(app)
+
+    @app.after_request
+    def _secure(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app

@@ -6,21 +6,18 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from analyzers.datafiles import DataFileError
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+from search_app import PROJECT_DIR, default_index_dir
+from search_app.labels import DOC_FIELDS, source_label
+from search_app.render import short
+
 DEFAULT_CORPUS = PROJECT_DIR / "corpus"
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-
-
-def default_index_dir() -> Path:
-    """$TRACUU_INDEX_DIR, else var/index in the project (ignored by git)."""
-    configured = os.environ.get("TRACUU_INDEX_DIR")
-    return Path(configured) if configured else PROJECT_DIR / "var" / "index"
 
 
 def _positive_int(text: str) -> int:
@@ -31,6 +28,12 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"phải là số nguyên dương: {text!r}")
     return value
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"cổng không hợp lệ: {text!r}")
+    return int(text)
 
 
 def _year(text: str) -> int:
@@ -85,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.add_argument("--index-dir", type=Path, default=None)
 
+    serve = commands.add_parser("serve", help="chạy giao diện web (lập chỉ mục trước nếu cần)")
+    serve.add_argument("--index-dir", type=Path, default=None)
+    serve.add_argument("--corpus-dir", type=Path, default=DEFAULT_CORPUS)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_port, default=5000)
+    serve.add_argument("--threads", type=_positive_int, default=4)
+
     docs = commands.add_parser("docs", help="liệt kê văn bản đã lập chỉ mục")
     docs.add_argument("--json", action="store_true")
     docs.add_argument("--index-dir", type=Path, default=None)
@@ -97,11 +107,14 @@ def _print_json(data) -> None:
 
 
 def run_index(args) -> int:
+    return _build(args.corpus_dir, args.index_dir or default_index_dir())
+
+
+def _build(corpus_dir: Path, index_dir: Path) -> int:
     from indexer.build import EmptyCorpus, build_index
 
-    index_dir = args.index_dir or default_index_dir()
     try:
-        report = build_index(args.corpus_dir, index_dir, progress=sys.stderr.isatty())
+        report = build_index(corpus_dir, index_dir, progress=sys.stderr.isatty())
     except EmptyCorpus as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         for skipped in error.skipped:
@@ -143,13 +156,6 @@ def _marked(text: str, spans, tty: bool) -> str:
     return " ".join("".join(out).split())
 
 
-def _short(heading: str, limit: int = 50) -> str:
-    """Ancestors in a breadcrumb: enough to recognise, not whole headings."""
-    if len(heading) <= limit:
-        return heading
-    return heading[: heading.rfind(" ", 0, limit)].rstrip(" ,.:;") + "…"
-
-
 def run_search(args) -> int:
     from search_app.query import QueryError
     from search_app.search import Filters, search
@@ -160,15 +166,7 @@ def run_search(args) -> int:
     index = _open(args)
     if index is None:
         return EXIT_FAILURE
-    filters = Filters(
-        year=args.year,
-        year_from=args.year_from,
-        year_to=args.year_to,
-        issuer=args.issuer,
-        province=args.province,
-        doc_type=args.doc_type,
-        topic=args.topic,
-    )
+    filters = Filters(**{f.name: getattr(args, f.name) for f in fields(Filters)})
     try:
         result = search(index, args.query, filters, args.limit)
     except QueryError as error:
@@ -195,42 +193,47 @@ def run_search(args) -> int:
     for rank, passage in enumerate(result.passages, 1):
         document = passage.document
         heading = _marked(passage.heading, passage.heading_highlights, tty)
-        where = " › ".join([*map(_short, passage.path), heading]) or "(mở đầu)"
+        where = " › ".join([*map(short, passage.path), heading]) or "(mở đầu)"
         print(f"{rank}. {document.get('citation') or passage.doc_id}")
         print(f"   {where}  [{passage.doc_id}#{passage.section_id}]")
         print(f"   {_marked(passage.snippet, passage.snippet_highlights, tty)}\n")
     return EXIT_OK
 
 
-# Where a metadata value came from (Metadata.sources), for people.
-SOURCE_LABELS = {
-    "header": "phần đầu văn bản",
-    "place-date line": "dòng địa danh, ngày tháng",
-    "signature": "khối chữ ký",
-    "number suffix": "ký hiệu số",
-    "text": "nội dung",
-    "inferred from text": "suy ra từ nội dung",
-    "inferred from title": "suy ra từ trích yếu",
-    "inferred from place names": "suy ra từ địa danh",
-    "Nơi nhận": "Nơi nhận",
-    "sidecar": "tệp bổ sung",
-}
-DOC_FIELDS = (
-    ("doc_type", "Loại"),
-    ("number", "Số"),
-    ("date", "Ngày"),
-    ("year", "Năm"),
-    ("issuer", "Cơ quan ban hành"),
-    ("province", "Tỉnh"),
-    ("signer", "Người ký"),
-    ("title", "Trích yếu"),
-)
+def run_serve(args) -> int:
+    """Serve the web UI with waitress (a production WSGI server), building the
+    index first when it is missing or older than the corpus."""
+    import waitress
 
+    from indexer.build import stale_reason
+    from indexer.store import IndexMissing, current_generation
+    from search_app import create_app
 
-def source_label(source: str) -> str:
-    if source.startswith("citation in "):
-        return "theo văn bản dẫn chiếu " + source.removeprefix("citation in ")
-    return SOURCE_LABELS.get(source, source)
+    index_dir = args.index_dir or default_index_dir()
+    reason = stale_reason(args.corpus_dir, index_dir)
+    if reason:
+        print(f"Lập chỉ mục từ {args.corpus_dir} ({reason})…", file=sys.stderr)
+        if _build(args.corpus_dir, index_dir) != EXIT_OK:
+            try:
+                current_generation(index_dir)
+            except IndexMissing:
+                return EXIT_FAILURE
+            print("Cảnh báo: dùng chỉ mục cũ.", file=sys.stderr)
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    try:
+        server = waitress.create_server(app, host=args.host, port=args.port, threads=args.threads)
+    except OSError as error:
+        print(f"Lỗi: không mở được {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILURE
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Tra cứu đang chạy tại http://{shown}:{args.port}/ (Ctrl+C để dừng)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return EXIT_OK
 
 
 def run_docs(args) -> int:
@@ -258,7 +261,7 @@ def run_docs(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"index": run_index, "search": run_search, "docs": run_docs}[args.command]
+    handler = {"index": run_index, "search": run_search, "serve": run_serve, "docs": run_docs}[args.command]
     try:
         return handler(args)
     except DataFileError as error:

@@ -1,6 +1,8 @@
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,30 @@ def test_installed_console_script_runs(index_root):
     )
     assert completed.returncode == 0, completed.stderr
     assert "kết quả" in completed.stdout
+
+
+def test_serve_rebuilds_only_a_missing_or_stale_index(tmp_path, make_corpus):
+    from indexer.build import build_index, stale_reason
+
+    sample = (CORPUS / "000_8b1cbe83c3de1fbc.txt").read_text(encoding="utf-8")
+    corpus = make_corpus({"a.txt": sample})
+    root = tmp_path / "index"
+    assert stale_reason(corpus, root) == "chưa có chỉ mục"
+    build_index(corpus, root)
+    assert stale_reason(corpus, root) == ""
+    later = time.time() + 5
+    os.utime(corpus / "a.txt", (later, later))
+    assert stale_reason(corpus, root) == "a.txt mới hơn chỉ mục"
+    build_index(corpus, root)
+    (corpus / "b.txt").write_text(sample, encoding="utf-8")  # an added file
+    assert stale_reason(corpus, root)
+    other = tmp_path / "other"
+    other.mkdir()
+    assert stale_reason(other, root) == "chỉ mục được lập từ thư mục khác"
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "http"])
+def test_serve_refuses_a_bad_port(capsys, port):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--port", port])
+    assert exit_info.value.code == 2 and "cổng không hợp lệ" in capsys.readouterr().err

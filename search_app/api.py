@@ -1,0 +1,83 @@
+"""JSON API: the search page's data, and the documents."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from indexer.store import IndexMissing
+from search_app.documents import document_sections, find_document
+from search_app.params import BadParameter, parse_search_args
+from search_app.present import api_item, document_fields, passage_item
+from search_app.query import QueryError
+from search_app.search import search_page
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _error(message: str, status: int):
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+@blueprint.errorhandler(IndexMissing)
+def _no_index(error):
+    return _error(str(error), 503)
+
+
+def _index():
+    return current_app.extensions["tracuu_index"].get()
+
+
+@blueprint.get("/search")
+def search():
+    try:
+        wanted = parse_search_args(request.args)
+        page = search_page(
+            _index(), wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page
+        )
+    except (BadParameter, QueryError) as error:
+        return _error(str(error), 400)
+    return jsonify(
+        {
+            "query": page.query,
+            "total": page.total,
+            "page": page.page,
+            "per_page": page.per_page,
+            "sort": page.sort,
+            "notes": page.notes,
+            "suggestion": page.suggestion or None,
+            "results": [api_item(passage_item(p, page.query)) for p in page.passages],
+            "facets": {
+                facet: [{"value": value, "count": count} for value, count in values]
+                for facet, values in page.facets.items()
+            },
+        }
+    )
+
+
+@blueprint.get("/documents")
+def documents():
+    catalog = _index().catalog["documents"]
+    return jsonify({"documents": [document_fields(d) for d in catalog]})
+
+
+@blueprint.get("/documents/<doc_id>")
+def document(doc_id: str):
+    index = _index()
+    meta = find_document(index, doc_id)
+    if meta is None:
+        return _error(f"Không có văn bản “{doc_id[:80]}”.", 404)
+    sections = [
+        {"section_id": s.section_id, "heading": s.heading, "path": s.path, "text": s.text}
+        for s in document_sections(index, meta)
+    ]
+    return jsonify(
+        document_fields(meta)
+        | {"citation": meta.get("citation", ""), "topics": meta.get("topics", []), "sections": sections}
+    )
+
+
+@blueprint.route("/<path:anything>")
+def unknown(anything):
+    return _error("Không có địa chỉ API này.", 404)

@@ -1,0 +1,41 @@
+"""Words the interfaces show for fields and their values (Vietnamese)."""
+
+# Where a metadata value came from (Metadata.sources), for people.
+SOURCE_LABELS = {
+    "header": "phần đầu văn bản",
+    "place-date line": "dòng địa danh, ngày tháng",
+    "signature": "khối chữ ký",
+    "number suffix": "ký hiệu số",
+    "text": "nội dung",
+    "inferred from text": "suy ra từ nội dung",
+    "inferred from title": "suy ra từ trích yếu",
+    "inferred from place names": "suy ra từ địa danh",
+    "Nơi nhận": "Nơi nhận",
+    "sidecar": "tệp bổ sung",
+}
+DOC_FIELDS = (
+    ("doc_type", "Loại"),
+    ("number", "Số"),
+    ("date", "Ngày"),
+    ("year", "Năm"),
+    ("issuer", "Cơ quan ban hành"),
+    ("province", "Tỉnh"),
+    ("signer", "Người ký"),
+    ("title", "Trích yếu"),
+)
+
+
+def source_label(source: str) -> str:
+    if source.startswith("citation in "):
+        return "theo văn bản dẫn chiếu " + source.removeprefix("citation in ")
+    return SOURCE_LABELS.get(source, source)
+
+
+FACET_LABELS = {
+    "year": "Năm",
+    "issuer": "Cơ quan ban hành",
+    "province": "Tỉnh, thành phố",
+    "doc_type": "Loại văn bản",
+    "topic": "Chủ đề",
+}
+SORT_LABELS = {"relevance": "Liên quan nhất", "date": "Mới nhất"}

@@ -1,0 +1,218 @@
+"""The pages: search (`/`) and document (`/doc/<doc_id>`)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from indexer.metadata import display_date
+from indexer.schema import slug
+from indexer.store import IndexMissing
+from search_app.labels import FACET_LABELS, SORT_LABELS, source_label
+from search_app.documents import document_sections, find_document
+from search_app.params import BadParameter, SearchRequest, parse_search_args
+from search_app.present import passage_item, permalink
+from search_app.query import QueryError, build_query, parse_query
+from search_app.render import marked, passage_citation, render_text, section_label, short
+from search_app.search import FACETS, highlight_spans, make_snippet, search_page
+
+blueprint = Blueprint("views", __name__)
+blueprint.add_app_template_filter(short)
+FACET_SHOWN = 8  # values per facet before "more"
+
+
+def _index():
+    return current_app.extensions["tracuu_index"].get()
+
+
+def _selected(wanted: SearchRequest, facet: str, value) -> bool:
+    if facet == "year":
+        return wanted.year == value
+    current = getattr(wanted, facet)
+    return bool(current) and slug(current) == slug(str(value))
+
+
+def _facet_groups(wanted: SearchRequest, facets: dict, link) -> list[dict]:
+    groups = []
+    for facet in FACETS:
+        values = []
+        for value, count in facets.get(facet, []):
+            chosen = _selected(wanted, facet, value)
+            change = {facet: (None if facet == "year" else "") if chosen else value}
+            values.append({"value": value, "count": count, "selected": chosen, "url": link(**change)})
+        groups.append({"name": facet, "label": FACET_LABELS[facet], "options": values})
+    return groups
+
+
+def _active_filters(wanted: SearchRequest, link, without: dict) -> list[dict]:
+    """What the filters are, each with the link that drops it."""
+    active = []
+    if wanted.year is not None:
+        active.append(("year", f"Năm {wanted.year}", link(year=None)))
+    elif wanted.year_from is not None or wanted.year_to is not None:
+        low, high = wanted.year_from or "…", wanted.year_to or "…"
+        active.append(("year", f"Năm {low}–{high}", link(year_from=None, year_to=None)))
+    for facet in ("issuer", "province", "doc_type", "topic"):
+        if getattr(wanted, facet):
+            active.append((facet, f"{FACET_LABELS[facet]}: {getattr(wanted, facet)}", link(**{facet: ""})))
+    return [
+        {"name": name, "text": text, "clear_url": url, "without": without.get(name)}
+        for name, text, url in active
+    ]
+
+
+def _pages(current: int, last: int) -> list[int | None]:
+    """Page numbers around the current one; None marks a gap."""
+    shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    out: list[int | None] = []
+    for number in shown:
+        if out and number - out[-1] > 1:
+            out.append(None)
+        out.append(number)
+    return out
+
+
+@blueprint.get("/")
+def home():
+    try:
+        wanted = parse_search_args(request.args)
+    except BadParameter as error:
+        return _search_error(str(error))
+    index = _index()
+
+    def link(**changes):
+        return url_for("views.home", **wanted.changed(**changes).args())
+
+    landing = not wanted.q and not wanted.has_filters
+    try:
+        page = search_page(index, wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page)
+    except QueryError as error:
+        return _search_error(str(error), wanted)
+    return render_template(
+        "search.html",
+        wanted=wanted,
+        landing=landing,
+        page=page,
+        items=[] if landing else [passage_item(p, page.query) for p in page.passages],
+        facets=_facet_groups(wanted, page.facets, link),
+        facet_shown=FACET_SHOWN,
+        active=_active_filters(wanted, link, page.without),
+        clear_all=url_for("views.home", **SearchRequest(q=wanted.q).args()),
+        sorts=[
+            {"label": label, "url": link(sort=key), "selected": key == page.sort}
+            for key, label in SORT_LABELS.items()
+        ],
+        pages=_pages(page.page, page.pages),
+        page_url=lambda number: url_for("views.home", **wanted.changed(page=number).args()),
+        suggestion_url=link(q=page.suggestion) if page.suggestion else "",
+        documents=index.catalog["documents"] if landing else [],
+        display_date=display_date,
+    )
+
+
+def _search_error(message: str, wanted: SearchRequest | None = None):
+    wanted = wanted or SearchRequest(q=(request.args.get("q") or "")[:200])
+    return render_template("search.html", wanted=wanted, error=message, landing=False, page=None), 400
+
+
+def _highlighter(q: str):
+    """Spans of the query's words in a text; the folded view when the query's
+    exact diacritics are nowhere in the document."""
+    if not q.strip():
+        return None
+    try:
+        parsed = parse_query(q)
+    except QueryError:
+        return None
+    exact = build_query(parsed)
+    folded = build_query(parsed, accented=False) if exact.accented else None
+    return exact, folded
+
+
+@blueprint.get("/doc/<doc_id>")
+def document(doc_id: str):
+    index = _index()
+    meta = find_document(index, doc_id)
+    if meta is None:
+        return render_template("error.html", title="Không tìm thấy văn bản",
+                               message=f"Không có văn bản “{doc_id[:80]}” trong kho."), 404
+    q = (request.args.get("q") or "")[:1000]
+    sections = document_sections(index, meta)
+    built = _highlighter(q)
+    if built and built[1] is not None:
+        exact, folded = built
+        anywhere = any(highlight_spans(s.heading + "\n" + s.text, exact) for s in sections)
+        built = exact if anywhere else folded
+    elif built:
+        built = built[0]
+    shown = []
+    for s in sections:
+        spans = highlight_spans(s.text, built)
+        label = section_label(s.heading, s.path) if s.section_id != "mo-dau" else ""
+        quoted, _ = make_snippet(s.text, spans)
+        markers = {n["marker"] for n in s.footnotes}
+
+        def note_href(marker, sid=s.section_id, markers=markers):
+            return f"#fn-{sid}-{marker}" if marker in markers else None
+
+        shown.append(
+            {
+                "section": s,
+                "heading_html": marked(s.heading, highlight_spans(s.heading, built)),
+                "text_html": render_text(s.text, spans, note_href),
+                "notes": [
+                    {"marker": n["marker"], "html": marked(n["text"], highlight_spans(n["text"], built))}
+                    for n in s.footnotes
+                ],
+                "citation": passage_citation(meta.get("citation") or "", label, quoted,
+                                             permalink(meta["doc_id"], s.section_id))
+                if s.text.strip() else "",
+                "hits": len(spans),
+            }
+        )
+    cited_by = [index.documents[d] for d in meta.get("cited_by", []) if d in index.documents]
+    return render_template(
+        "document.html",
+        wanted=SearchRequest(q=q),
+        meta=meta,
+        q=q if built else "",
+        sections=shown,
+        cited_by=cited_by,
+        sources={name: source_label(source) for name, source in meta.get("sources", {}).items()},
+        display_date=display_date,
+        document_link=permalink(meta["doc_id"]),
+        back_url=url_for("views.home", q=q) if q else url_for("views.home"),
+    )
+
+
+def register_error_pages(app) -> None:
+    """Errors answer in the caller's language: JSON under /api, a page elsewhere."""
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(IndexMissing)
+    def no_index(error):
+        if wants_json():
+            return jsonify({"error": str(error)}), 503
+        return render_template("error.html", title="Chưa có chỉ mục", message=str(error)), 503
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        messages = {
+            404: ("Không tìm thấy trang", "Địa chỉ này không có trong Tra cứu."),
+            405: ("Không hỗ trợ", "Phương thức này không được hỗ trợ ở địa chỉ này."),
+        }
+        title, message = messages.get(error.code, ("Lỗi", "Yêu cầu không xử lý được."))
+        if wants_json():
+            return jsonify({"error": message}), error.code
+        return render_template("error.html", title=title, message=message), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        # Never a traceback to the user; the log keeps it.
+        app.logger.exception("Unhandled error on %s", request.path)
+        message = "Đã có lỗi ngoài dự kiến; xin thử lại hoặc báo cho quản trị."
+        if wants_json():
+            return jsonify({"error": message}), 500
+        return render_template("error.html", title="Lỗi hệ thống", message=message), 500

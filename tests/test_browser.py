@@ -1,0 +1,148 @@
+"""End to end in a real browser: `tracuu serve` as the README starts it,
+driven in Debian's headless Chromium. Search, apply and clear a facet, open a
+result at its section, copy a citation, and save screenshots (var/screenshots)."""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`tracuu serve` on a fresh index folder: it builds the index first."""
+    port = _free_port()
+    index_dir = tmp_path_factory.mktemp("browser-index")
+    tracuu = shutil.which("tracuu", path=str(Path(sys.executable).parent)) or "tracuu"
+    process = subprocess.Popen(
+        [tracuu, "serve", "--index-dir", str(index_dir), "--corpus-dir", str(CORPUS), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                output = process.stdout.read()
+                process.stdout.close()
+                pytest.fail("tracuu serve did not start:\n" + output)
+            time.sleep(0.3)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+    process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # The browser tests must run (CI installs chromium): a missing browser fails, never skips.
+    assert CHROMIUM.exists(), "Chromium missing: apt-get install -y chromium"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_search_filter_open_and_cite(server, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    # Search, typed without diacritics.
+    page.goto(server + "/")
+    page.fill("#q", "dan toc thieu so")
+    page.press("#q", "Enter")
+    page.wait_for_selector("li.passage")
+    summary = page.inner_text("p.summary")
+    total = int(summary.split()[0])
+    assert total > 10 and "dan toc thieu so" in summary
+    assert "dân tộc thiểu số" in page.inner_text("li.passage mark").lower()
+
+    # Apply a facet, then clear it.
+    page.click("#facet-year a:has-text('2023')")
+    page.wait_for_selector(".active-filters")
+    assert "Năm 2023" in page.inner_text(".active-filters")
+    filtered = int(page.inner_text("p.summary").split()[0])
+    assert 0 < filtered < total
+    years = page.locator("li.passage p.doc").all_inner_texts()
+    assert years and all("2023" in line for line in years)
+    page.screenshot(path=str(SCREENSHOTS / "search-filtered.png"), full_page=False)
+    page.click(".active-filters a.chip")
+    page.wait_for_selector("li.passage")
+    assert page.locator(".active-filters").count() == 0
+    assert int(page.inner_text("p.summary").split()[0]) == total
+
+    # Copy a citation.
+    first = page.locator("li.passage").first
+    first.locator("button.copy").click()
+    page.wait_for_function("document.querySelector('button.copy').textContent.includes('Đã sao chép')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == first.locator("textarea").input_value()
+    assert "“" in copied and f"{server}/doc/" in copied and "#" in copied
+
+    # Open a result at its section.
+    link = first.locator("h3 a")
+    href = link.get_attribute("href")
+    section_id = href.split("#", 1)[1]
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("#" + section_id) and "/doc/" in page.url
+    target = page.locator(f"[id='{section_id}']")
+    assert target.evaluate("element => element.matches(':target')")
+    box = target.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900  # scrolled into view
+    assert target.locator("mark").count() > 0  # the query's words are marked there
+    page.screenshot(path=str(SCREENSHOTS / "document-section.png"))
+
+    # A phone-sized window: nothing wider than the screen.
+    phone = context.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(server + "/?q=MTTQ")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    phone.screenshot(path=str(SCREENSHOTS / "search-phone.png"))
+    context.close()
+    assert errors == []
+
+
+def test_works_without_javascript(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/?q=69-KL/TU")
+    assert "Kết luận số 69-KL/TU" in page.inner_text("li.passage")
+    assert page.locator("button.copy").first.is_hidden()  # the copy button needs JavaScript
+    page.locator("li.passage details summary").first.click()
+    citation = page.locator("li.passage textarea").first.input_value()
+    assert citation.startswith("Kết luận số 69-KL/TU, ngày 09/4/2021 của Ban Thường vụ Tỉnh ủy Lai Châu")
+    context.close()
+

@@ -1,0 +1,350 @@
+"""The web UI and JSON API through Flask's test client, on the sample corpus
+plus one hostile document (markup in its text)."""
+
+import re
+import shutil
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from indexer.build import build_index
+from search_app import create_app
+
+from tests.conftest import CORPUS
+
+HOSTILE = """ỦY BAN NHÂN DÂN TỈNH THỬ
+Số: 12/BC-UBND
+
+BÁO CÁO
+Thử nghiệm <scr<script>ipt>alert(1)</scr</script>ipt> hiển thị
+
+Hà Nội, ngày 05 tháng 3 năm 2024
+
+I. NỘI DUNG THỬ
+Chỉ tiêu 1 < 2 & 3 > 2, mô hình <b>đậm</b> đạt chuẩn<sup>1</sup> và "trích" 'đơn'.
+<sup>1</sup> Ghi chú <scr<script>ipt>x</scr</script>ipt> về chuẩn.
+"""
+
+OPENING = "mo-dau"
+K69 = "000_8b1cbe83c3de1fbc"
+B426 = "001_b7d788ee9d07cfc0"
+TB003 = "003_064c99f8bc1e6bb7"
+
+
+@pytest.fixture(scope="module")
+def web_index(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("webcorpus")
+    for path in CORPUS.iterdir():
+        if path.is_file():
+            shutil.copy(path, corpus / path.name)
+    (corpus / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    root = tmp_path_factory.mktemp("webindex")
+    build_index(corpus, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def client(web_index):
+    app = create_app({"INDEX_DIR": str(web_index), "TESTING": True})
+    return app.test_client()
+
+
+def get_json(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    return response.get_json()
+
+
+def html(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    return response.get_data(as_text=True)
+
+
+def marks(snippet_html):
+    return [m.lower() for m in re.findall(r"<mark>(.*?)</mark>", snippet_html)]
+
+
+# ---------------------------------------------------------------- search page
+
+
+def test_search_page_shows_ranked_passages_with_document_and_breadcrumb(client):
+    page = html(client, "/?q=công+tác+dân+vận")
+    assert 'value="công tác dân vận"' in page  # the box keeps the query
+    count = int(re.search(r"<strong>(\d+)</strong> đoạn văn bản khớp", page).group(1))
+    items = re.findall(r'<li class="passage"', page)
+    assert count > 10 and len(items) == 10
+    assert "Huyện ủy Tam Đường" in page and "số 426-BC/HU" in page and "ngày 21/7/2023" in page
+    assert 'class="crumbs"' in page and "<mark>" in page
+
+
+def test_unaccented_and_abbreviated_queries_are_highlighted(client):
+    plain = get_json(client, "/api/search?q=dan+toc+thieu+so&per_page=5")
+    assert plain["results"] and all(
+        "dân tộc thiểu số" in marks(r["snippet_html"]) for r in plain["results"]
+    )
+    short = get_json(client, "/api/search?q=DTTS&per_page=10")
+    found = {m for r in short["results"] for m in marks(r["snippet_html"])}
+    assert {"dtts", "dân tộc thiểu số"} <= found
+
+
+def test_pagination_splits_the_same_ranking(client):
+    whole = get_json(client, "/api/search?q=dân+vận&per_page=20")
+    first = get_json(client, "/api/search?q=dân+vận&per_page=10&page=1")
+    second = get_json(client, "/api/search?q=dân+vận&per_page=10&page=2")
+    key = lambda r: (r["doc_id"], r["section_id"])  # noqa: E731
+    assert [key(r) for r in first["results"] + second["results"]] == [key(r) for r in whole["results"]]
+    assert first["total"] == second["total"] == whole["total"]
+    page = html(client, "/?q=dân+vận&page=2")
+    assert 'rel="prev"' in page and 'aria-current="page">2<' in page
+    past = html(client, "/?q=dân+vận&page=99")
+    assert "Trang 99 không có kết quả" in past
+
+
+def test_sort_by_date_puts_newest_first(client):
+    data = get_json(client, "/api/search?q=dân+vận&sort=date&per_page=100")
+    years = [r["document"]["year"] for r in data["results"]]
+    assert years == sorted(years, reverse=True) and years[0] == 2026
+    relevance = get_json(client, "/api/search?q=dân+vận&per_page=100")
+    assert [r["score"] for r in relevance["results"]] == sorted(
+        (r["score"] for r in relevance["results"]), reverse=True
+    )
+
+
+def test_facet_counts_add_up_and_selecting_keeps_alternatives(client):
+    data = get_json(client, "/api/search?q=dân+vận&per_page=100")
+    for facet in ("year", "doc_type", "issuer"):
+        assert sum(v["count"] for v in data["facets"][facet]) == data["total"]
+    years = {v["value"]: v["count"] for v in data["facets"]["year"]}
+    chosen = get_json(client, "/api/search?q=dân+vận&year=2023&per_page=100")
+    assert chosen["total"] == years[2023]
+    assert {r["document"]["year"] for r in chosen["results"]} == {2023}
+    # The year facet still offers the other years, with their counts.
+    assert {v["value"]: v["count"] for v in chosen["facets"]["year"]} == years
+    # Other facets count within the chosen year.
+    assert sum(v["count"] for v in chosen["facets"]["doc_type"]) == years[2023]
+
+
+def test_topic_filter_counts_sections_with_that_topic(client):
+    data = get_json(client, "/api/search?q=dân+vận&per_page=100")
+    forest = {v["value"]: v["count"] for v in data["facets"]["topic"]}["Rừng và môi trường"]
+    chosen = get_json(client, "/api/search?q=dân+vận&topic=Rừng+và+môi+trường&per_page=100")
+    assert chosen["total"] == forest
+    assert all("Rừng và môi trường" in r["topics"] for r in chosen["results"])
+
+
+def test_facet_links_select_and_clear(client):
+    page = html(client, "/?q=dân+vận")
+    total = get_json(client, "/api/search?q=dân+vận")["total"]
+    link = re.search(r'<a href="([^"]*year=2023[^"]*)"><span class="value">2023</span>', page).group(1)
+    chosen = html(client, link.replace("&amp;", "&"))
+    assert "Đang lọc:" in chosen and "Năm 2023" in chosen
+    assert f"trong {total} đoạn trước khi lọc" in chosen
+    clear = re.search(r'<a class="selected" href="([^"]*)"', chosen).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(clear).query) == {"q": ["dân vận"]}
+
+
+def test_year_range_filters_and_bad_range_is_explained(client):
+    data = get_json(client, "/api/search?q=dân+vận&year_from=2021&year_to=2023&per_page=100")
+    assert data["total"] and {r["document"]["year"] for r in data["results"]} <= {2021, 2022, 2023}
+    bad = get_json(client, "/api/search?q=dân+vận&year_from=2024&year_to=2021", status=400)
+    assert "2024" in bad["error"]
+    page = html(client, "/?q=dân+vận&year_from=2024&year_to=2021", status=400)
+    assert "Khoảng năm không hợp lệ" in page
+
+
+def test_empty_query_with_filter_lists_sections_by_date(client):
+    data = get_json(client, "/api/search?issuer=Huyện+ủy+Tam+Đường&per_page=100")
+    assert data["total"] > 10 and {r["doc_id"] for r in data["results"]} == {B426}
+    positions = [r["section_id"] for r in data["results"]]
+    assert positions[0] == OPENING  # reading order within the document
+    landing = html(client, "/")
+    assert "Văn bản trong kho (6)" in landing and f"/doc/{K69}" in landing
+
+
+def test_no_results_offers_a_way_out(client):
+    page = html(client, "/?q=dân+vận&year=2015&doc_type=Kế+hoạch")
+    assert "Không tìm thấy đoạn văn bản nào" in page
+    assert re.search(r"Bỏ lọc “Loại văn bản: Kế hoạch”</a>: \d+ đoạn", page)
+    typo = get_json(client, "/api/search?q=tuyen+truyenn")
+    assert typo["suggestion"] == "tuyen truyen"
+    assert "Có phải bạn muốn tìm" in html(client, "/?q=tuyen+truyenn")
+
+
+# ---------------------------------------------------------------- citation
+
+
+def test_citation_names_document_section_passage_and_permalink(client):
+    data = get_json(client, "/api/search?q=Ban+Cán+sự+Đảng+UBND+tỉnh&doc_type=Kết+luận&per_page=5")
+    hit = next(r for r in data["results"] if r["section_id"] == "3-2")
+    assert hit["citation"].startswith(
+        "Kết luận số 69-KL/TU, ngày 09/4/2021 của Ban Thường vụ Tỉnh ủy Lai Châu, mục 3.2: “"
+    )
+    assert hit["citation"].endswith(f"” (http://localhost/doc/{K69}#3-2)")
+    assert hit["url"] == f"http://localhost/doc/{K69}#3-2"
+    item = get_json(client, "/api/search?q=Vận+động+nhân+dân+đẩy+mạnh+phát+triển+kinh+tế&doc_type=KL")["results"]
+    nested = next(r for r in item if r["section_id"] == "2-1-i1")
+    assert ", mục 2.1, điểm (1): “" in nested["citation"]
+    page = html(client, "/?q=Ban+Cán+sự+Đảng+UBND+tỉnh&doc_type=Kết+luận&per_page=5")
+    assert "mục 3.2: “" in page and 'class="copy"' in page
+
+
+def test_citation_leaves_out_an_unknown_number_and_date(client):
+    data = get_json(client, "/api/search?q=giao+lưu+kết+nghĩa&issuer=Văn+phòng+Tỉnh+ủy")
+    citation = data["results"][0]["citation"]
+    assert citation.startswith("Thông báo kết luận của Thường trực Tỉnh ủy")
+    document_part = citation.split("“")[0]
+    assert not document_part.startswith("Thông báo số") and "ngày" not in document_part
+
+
+# ---------------------------------------------------------------- document page
+
+
+def test_document_page_has_metadata_toc_anchors_notes_and_tables(client):
+    page = html(client, f"/doc/{B426}")
+    data = get_json(client, f"/api/documents/{B426}")
+    assert "Huyện ủy Tam Đường" in page and "426-BC/HU" in page and "Cao Trang Trọng" in page
+    for section in data["sections"][1:]:
+        assert f'id="{section["section_id"]}"' in page
+        assert f'href="#{section["section_id"]}"' in page  # in the table of contents
+    assert re.search(r'<a href="#fn-[^"]+-1" class="fn">¹</a>', page)
+    assert 'id="fn-' in page and "Kết luận số 43-KL/TW" in page
+    table = html(client, f"/doc/{K69}")
+    assert "<table>" in table and "<th>Stt</th>" in table
+
+
+def test_document_page_marks_inferred_number(client):
+    page = html(client, f"/doc/{K69}")
+    assert "69-KL/TU" in page and "suy ra: theo văn bản dẫn chiếu 001_b7d788ee9d07cfc0" in page
+
+
+def test_document_page_highlights_the_query(client):
+    page = html(client, f"/doc/{B426}?q=dan+van")
+    assert "<mark>dân vận</mark>" in page.lower() and "Đang tô sáng" in page
+    assert "<mark>" not in html(client, f"/doc/{B426}")
+
+
+@pytest.mark.parametrize("doc_id", ["nope", "..%2F..%2Fetc%2Fpasswd", "000_8b1cbe83c3de1fbc.txt", "%00"])
+def test_unknown_document_is_404(client, doc_id):
+    assert "Không" in html(client, f"/doc/{doc_id}", status=404)
+    assert "error" in get_json(client, f"/api/documents/{doc_id}", status=404)
+
+
+# ---------------------------------------------------------------- JSON API
+
+
+def test_api_search_shape(client):
+    data = get_json(client, "/api/search?q=dân+vận&per_page=3")
+    assert list(data)[:4] == ["query", "total", "page", "per_page"]
+    assert set(data["facets"]) == {"year", "issuer", "province", "doc_type", "topic"}
+    result = data["results"][0]
+    assert set(result) == {
+        "doc_id", "section_id", "heading", "path", "text", "snippet_html", "score", "url",
+        "citation", "topics", "document",
+    }
+    assert set(result["document"]) == {
+        "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "province", "signer",
+    }
+    full = get_json(client, f"/api/documents/{result['doc_id']}")
+    section = next(s for s in full["sections"] if s["section_id"] == result["section_id"])
+    assert result["text"] == section["text"] and len(result["text"]) > len(re.sub("<[^>]+>", "", result["snippet_html"]))
+
+
+def test_api_documents(client):
+    documents = get_json(client, "/api/documents")["documents"]
+    assert len(documents) == 6
+    one = next(d for d in documents if d["doc_id"] == K69)
+    assert one["number"] == "69-KL/TU" and one["date"] == "2021-04-09"
+    full = get_json(client, f"/api/documents/{K69}")
+    assert full["issuer"] == "Ban Thường vụ Tỉnh ủy Lai Châu"
+    assert [s["section_id"] for s in full["sections"]][:3] == [OPENING, "1", "2"]
+    assert set(full["sections"][0]) == {"section_id", "heading", "path", "text"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=abc", "year=99999", "year=2023&year_from=2020", "page=0", "page=-1", "per_page=0",
+        "per_page=101", "per_page=x", "sort=oldest", "doc_type=Sắc+lệnh", "topic=bóng+đá",
+        "q=" + "a" * 1001, "q=%22%22", "q=(((", "issuer=" + "x" * 201,
+    ],
+)
+def test_bad_parameters_are_400_with_a_message(client, query):
+    assert get_json(client, f"/api/search?{query}", status=400)["error"]
+    assert 'class="error"' in html(client, f"/?{query}", status=400)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%00", "q=AND+OR+NOT", "q=*", "q=title:dân", "q=😀", "q=%E2%80%8B", "q=69-KL/TU",
+        "q=kl+69", "q=“dân+vận”", "q=dân+vận&province=Mars", "q=\\", "q=%ED%A0%80",
+        "q=dân&q=vận", "issuer=%3Cscript%3E", "q=" + "dân+" * 300,
+    ],
+)
+def test_strange_queries_never_give_500(client, query):
+    for url in (f"/?{query}", f"/api/search?{query}", f"/doc/{K69}?{query}"):
+        assert client.get(url).status_code in (200, 400), url
+
+
+# ---------------------------------------------------------------- safety
+
+
+def test_document_text_is_escaped(client):
+    page = html(client, "/doc/hostile")
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert scripts == ['<script src="/static/app.js" defer>']
+    assert "&lt;script&gt;" in page and "1 &lt; 2 &amp; 3 &gt; 2" in page
+    assert "<b>" not in page  # the document's own markup is not passed through
+    data = get_json(client, "/api/search?q=đạt+chuẩn")
+    snippet = next(r["snippet_html"] for r in data["results"] if r["doc_id"] == "hostile")
+    assert "<script" not in snippet and "&lt;" in snippet
+    assert re.sub(r"</?mark>", "", snippet).count("<") == 0
+
+
+def test_echoed_query_is_escaped(client):
+    page = html(client, "/?q=%3Cscript%3Ealert(1)%3C/script%3E+dân+vận")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    page = html(client, "/?q=%22%3E%3Cimg+src%3Dx%3E")
+    assert "<img" not in page
+
+
+def test_security_headers_forbid_inline_script(client):
+    for url in ("/", "/?q=dân+vận", f"/doc/{K69}", "/api/documents", "/nope"):
+        response = client.get(url)
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        if response.mimetype != "text/html":
+            continue
+        body = response.get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", body)  # no inline script
+        assert not re.search(r"\son\w+=", body)  # no inline handlers
+
+
+def test_unknown_page_and_api_path(client):
+    assert "Không tìm thấy trang" in html(client, "/khong-co", status=404)
+    assert get_json(client, "/api/khong-co", status=404)["error"]
+    assert client.post("/api/search").status_code == 405
+
+
+# ---------------------------------------------------------------- index life
+
+
+def test_missing_index_is_a_clear_503(tmp_path):
+    client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
+    response = client.get("/?q=dân")
+    assert response.status_code == 503 and "tracuu index" in response.get_data(as_text=True)
+    assert "tracuu index" in get_json(client, "/api/search?q=dân", status=503)["error"]
+
+
+def test_app_picks_up_a_rebuilt_index(tmp_path, make_corpus):
+    corpus = make_corpus({"a.txt": HOSTILE})
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    client = create_app({"INDEX_DIR": str(root)}).test_client()
+    assert get_json(client, "/api/documents")["documents"][0]["doc_id"] == "a"
+    (corpus / "b.txt").write_text(HOSTILE.replace("12/BC-UBND", "13/BC-UBND"), encoding="utf-8")
+    build_index(corpus, root)
+    assert [d["doc_id"] for d in get_json(client, "/api/documents")["documents"]] == ["a", "b"]
+    assert get_json(client, "/api/search?q=13/BC-UBND")["results"][0]["doc_id"] == "b"
