@@ -234,7 +234,7 @@ def _passage(stored: dict, score: float, built: BuiltQuery | None, documents: di
     )
 
 
-def top_hits(searcher, query: wq.Query, filter_query: wq.Query | None, limit: int):
+def top_hits(searcher, query: wq.Query, allow, limit: int):
     """The ``limit`` best-scoring sections, exactly.
 
     Whoosh's default collector prunes with the matchers' ``max_quality()``
@@ -245,8 +245,8 @@ def top_hits(searcher, query: wq.Query, filter_query: wq.Query | None, limit: in
     scored; the count is exact too.
     """
     collector = collectors.TopCollector(limit, usequality=False, replace=0)
-    if filter_query is not None:
-        collector = collectors.FilterCollector(collector, allow=filter_query)
+    if allow is not None:  # a filter query, or a set of document numbers
+        collector = collectors.FilterCollector(collector, allow=allow)
     searcher.search_with_collector(query, collector)
     return collector.results()
 
@@ -285,7 +285,7 @@ def _all_matches(searcher, query: wq.Query) -> list[tuple[float, int]]:
     return list(collector.results().top_n)
 
 
-def _suggestion(searcher, parsed, filter_query) -> str:
+def _suggestion(searcher, parsed, within: set[int] | None) -> str:
     """The query with each word the index lacks replaced by the nearest one it
     has, when that finds something; "" otherwise."""
     fieldname = BODY_FIELDS["syllable"] if parsed.accented else BODY_FIELDS["folded"]
@@ -313,7 +313,7 @@ def _suggestion(searcher, parsed, filter_query) -> str:
     corrected = parse_query(text)
     for attempt in _attempts(corrected):
         built = build_query(corrected, attempt.accented, attempt.match_all)
-        if not top_hits(searcher, built.query, filter_query, 1).is_empty():
+        if not top_hits(searcher, built.query, within, 1).is_empty():
             return text
     return ""
 
@@ -360,6 +360,13 @@ def search_page(
     suggestion = ""
     with index.index.searcher(weighting=BM25F()) as searcher:
         allowed = {name: set(searcher.docs_for_query(q)) for name, q in parts.items()}
+        if "issuer" in allowed:
+            # An issuer's whole name (a facet link) means that issuer alone,
+            # not every issuer whose name contains it ("Văn phòng Tỉnh ủy"
+            # within "Văn phòng Tỉnh ủy Lai Châu"); part of a name, all of them.
+            exact = set(searcher.docs_for_query(wq.Term("issuer_key", slug(filters.issuer))))
+            if exact:
+                allowed["issuer"] = exact
 
         def failing(docnum):
             return [name for name, docs in allowed.items() if docnum not in docs]
@@ -405,7 +412,8 @@ def search_page(
         shown = _order(kept, rows, sort)[start : start + per_page]
         passages = [_passage(searcher.stored_fields(n), score, built, documents) for score, n in shown]
         if parsed is not None and (not total or PARTIAL_NOTE in notes):
-            suggestion = _suggestion(searcher, parsed, filters.query())
+            within = set.intersection(*allowed.values()) if allowed else None
+            suggestion = _suggestion(searcher, parsed, within)
     return Page(
         query=parsed.raw if parsed else "",
         total=total,

@@ -3,7 +3,7 @@ plus one hostile document (markup in its text)."""
 
 import re
 import shutil
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -38,6 +38,9 @@ def web_index(tmp_path_factory):
         if path.is_file():
             shutil.copy(path, corpus / path.name)
     (corpus / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    # An issuer whose name holds another issuer's whole name (003's).
+    (corpus / "office.txt").write_text(HOSTILE.replace("12/BC-UBND", "14/BC-VPTU"), encoding="utf-8")
+    (corpus / "office.meta.toml").write_text('issuer = "Văn phòng Tỉnh ủy Lai Châu"\n', encoding="utf-8")
     root = tmp_path_factory.mktemp("webindex")
     build_index(corpus, root)
     return root
@@ -125,6 +128,21 @@ def test_facet_counts_add_up_and_selecting_keeps_alternatives(client):
     assert sum(v["count"] for v in chosen["facets"]["doc_type"]) == years[2023]
 
 
+def test_every_facet_value_filters_to_its_count(client):
+    everything = get_json(client, "/api/search")
+    assert {"Văn phòng Tỉnh ủy", "Văn phòng Tỉnh ủy Lai Châu"} <= {
+        v["value"] for v in everything["facets"]["issuer"]
+    }
+    for facet, values in everything["facets"].items():
+        for value in values:
+            chosen = get_json(client, f"/api/search?{facet}={quote(str(value['value']))}")
+            assert chosen["total"] == value["count"], (facet, value)
+    # Part of a name still finds every issuer holding it.
+    part = get_json(client, "/api/search?issuer=Văn+phòng")
+    office = [v["count"] for v in everything["facets"]["issuer"] if v["value"].startswith("Văn phòng")]
+    assert part["total"] == sum(office)
+
+
 def test_topic_filter_counts_sections_with_that_topic(client):
     data = get_json(client, "/api/search?q=dân+vận&per_page=100")
     forest = {v["value"]: v["count"] for v in data["facets"]["topic"]}["Rừng và môi trường"]
@@ -159,7 +177,7 @@ def test_empty_query_with_filter_lists_sections_by_date(client):
     positions = [r["section_id"] for r in data["results"]]
     assert positions[0] == OPENING  # reading order within the document
     landing = html(client, "/")
-    assert "Văn bản trong kho (6)" in landing and f"/doc/{K69}" in landing
+    assert "Văn bản trong kho (7)" in landing and f"/doc/{K69}" in landing
 
 
 def test_no_results_offers_a_way_out(client):
@@ -252,7 +270,7 @@ def test_api_search_shape(client):
 
 def test_api_documents(client):
     documents = get_json(client, "/api/documents")["documents"]
-    assert len(documents) == 6
+    assert len(documents) == 7
     one = next(d for d in documents if d["doc_id"] == K69)
     assert one["number"] == "69-KL/TU" and one["date"] == "2021-04-09"
     full = get_json(client, f"/api/documents/{K69}")
