@@ -222,6 +222,7 @@ def test_document_page_has_metadata_toc_anchors_notes_and_tables(client):
     page = html(client, f"/doc/{B426}")
     data = get_json(client, f"/api/documents/{B426}")
     assert "Huyện ủy Tam Đường" in page and "426-BC/HU" in page and "Cao Trang Trọng" in page
+    assert "<dt>Nơi nhận</dt>" in page and "<li>MTTQ và các đoàn thể huyện</li>" in page
     for section in data["sections"][1:]:
         assert f'id="{section["section_id"]}"' in page
         assert f'href="#{section["section_id"]}"' in page  # in the table of contents
