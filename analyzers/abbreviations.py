@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from analyzers.datafiles import DataFileError, load_toml
+from analyzers.datafiles import DataFileError, cached_data, load_toml
 
 DATA_FILE = Path(__file__).with_name("data") / "abbreviations.toml"
 
@@ -17,7 +16,7 @@ class Abbreviation:
     long: tuple[str, ...]  # analysed syllables of the expansion
 
 
-@lru_cache(maxsize=None)
+@cached_data
 def load_abbreviations(path: Path = DATA_FILE) -> tuple[Abbreviation, ...]:
     """Each entry as syllables, analysed like the index (normalised, lower case)."""
     from analyzers import syllables

@@ -8,7 +8,25 @@ reports a wrong shape with ``DataFileError``.
 from __future__ import annotations
 
 import tomllib
+from functools import lru_cache
 from pathlib import Path
+
+_CACHED: list = []
+
+
+def cached_data(func):
+    """Memoise a function of the data files' contents, and register it so
+    ``forget_data`` can drop it when the files may have changed."""
+    cached = lru_cache(maxsize=None)(func)
+    _CACHED.append(cached)
+    return cached
+
+
+def forget_data() -> None:
+    """Read the data files afresh next time (a server does this when a
+    rebuilt index appears: the rebuild may follow an edit)."""
+    for cached in _CACHED:
+        cached.cache_clear()
 
 
 class DataFileError(ValueError):

@@ -185,7 +185,12 @@ def catalog_entry(document: CorpusDocument) -> dict:
 
 
 def build_catalog(
-    documents: list[CorpusDocument], skipped: list[Skipped], indexed: int, corpus_dir: Path, started: float
+    documents: list[CorpusDocument],
+    skipped: list[Skipped],
+    indexed: int,
+    corpus_dir: Path,
+    started: float,
+    state: dict,
 ) -> dict:
     entries = [catalog_entry(d) for d in documents]
     by_number = {e["number_key"]: e for e in entries if e["number_key"]}
@@ -201,6 +206,7 @@ def build_catalog(
         "skipped": [asdict(s) for s in skipped],
         "sections": indexed,  # searchable sections (headings without text are not)
         "corpus_dir": str(corpus_dir.resolve()),
+        "corpus_state": state,
         # When reading began: a file changed after it may not be in this index.
         "built_at": started,
     }
@@ -211,6 +217,7 @@ def build_index(corpus_dir: Path, index_root: Path, progress: bool = False) -> B
     if not corpus_dir.is_dir():
         raise NotADirectoryError(2, "không có thư mục văn bản", str(corpus_dir))
     started = time.time()
+    state = corpus_state(corpus_dir)  # before reading: a file changed meanwhile makes it stale
     documents, skipped = load_corpus(corpus_dir, progress)
     if not documents:
         # A wrong or empty folder must not replace a good index with nothing.
@@ -234,7 +241,7 @@ def build_index(corpus_dir: Path, index_root: Path, progress: bool = False) -> B
             fields = {k: v for k, v in _section_fields(document, section).items() if v is not None}
             writer.add_document(**fields)
         writer.commit()
-        catalog = build_catalog(documents, skipped, len(sections), corpus_dir, started)
+        catalog = build_catalog(documents, skipped, len(sections), corpus_dir, started, state)
         (generation / store.DOCUMENTS).write_text(
             json.dumps(catalog, ensure_ascii=False, indent=1), encoding="utf-8"
         )
@@ -246,21 +253,34 @@ def build_index(corpus_dir: Path, index_root: Path, progress: bool = False) -> B
     return BuildReport(len(documents), len(sections), skipped, warnings)
 
 
+def corpus_state(corpus_dir: Path) -> dict[str, list[int]]:
+    """Each entry of the folder with its size and modification time: any
+    added, removed, changed or replaced file changes it, even one copied in
+    with an older time."""
+    return {
+        p.name: [p.stat().st_size, p.stat().st_mtime_ns]
+        for p in sorted(corpus_dir.iterdir())
+        if not p.name.startswith(".")
+    }
+
+
 def stale_reason(corpus_dir: Path, index_root: Path) -> str:
     """Why the index under ``index_root`` no longer reflects ``corpus_dir``
-    ("" when it does): missing, built from another folder, or older than a
-    file of the corpus (added, changed or removed: the folder's own time
-    changes then) or than a data file staff edit (topics, abbreviations,
-    places)."""
+    ("" when it does): missing, built from another folder, the folder's files
+    changed since, or a data file staff edit (topics, abbreviations, places)
+    is newer than the index."""
     try:
         catalog = store.open_catalog(index_root)
     except store.IndexMissing:
         return "chưa có chỉ mục"
+    if not corpus_dir.is_dir():
+        return f"không có thư mục văn bản {corpus_dir}"
     if catalog.get("corpus_dir") != str(corpus_dir.resolve()):
         return "chỉ mục được lập từ thư mục khác"
+    if catalog.get("corpus_state") != corpus_state(corpus_dir):
+        return "thư mục văn bản đã thay đổi"
     built_at = catalog.get("built_at", 0)
-    watched = [corpus_dir, *corpus_dir.iterdir(), TOPICS_FILE, ABBREVIATIONS_FILE, GAZETTEER_FILE]
-    newer = [p for p in watched if p.exists() and p.stat().st_mtime > built_at]
-    if newer:
-        return f"{newer[0].name} mới hơn chỉ mục"
+    for data_file in (TOPICS_FILE, ABBREVIATIONS_FILE, GAZETTEER_FILE):
+        if data_file.exists() and data_file.stat().st_mtime > built_at:
+            return f"{data_file.name} mới hơn chỉ mục"
     return ""

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from analyzers.datafiles import DataFileError, load_toml
+from analyzers.datafiles import DataFileError, cached_data, load_toml
 from analyzers.normalize import fold, fold_key, normalize_text
 
 DATA_FILE = Path(__file__).with_name("data") / "gazetteer.toml"
@@ -34,7 +33,7 @@ class Mention:
     explicit: bool  # "tỉnh X" / "thành phố X" rather than a place name
 
 
-@lru_cache(maxsize=None)
+@cached_data
 def load_gazetteer(path: Path = DATA_FILE) -> tuple[Province, ...]:
     raw = load_toml(path)
     provinces = []
@@ -48,7 +47,7 @@ def load_gazetteer(path: Path = DATA_FILE) -> tuple[Province, ...]:
     return tuple(provinces)
 
 
-@lru_cache(maxsize=None)
+@cached_data
 def _indexes() -> tuple[dict[str, str], dict[str, str]]:
     """fold_key(province) -> province; fold_key(place) -> province (unambiguous only)."""
     provinces = {fold_key(p.name): p.name for p in load_gazetteer()}
@@ -91,7 +90,7 @@ def _name_pattern(name: str) -> str:
     return pattern
 
 
-@lru_cache(maxsize=None)
+@cached_data
 def _mention_res() -> tuple[tuple[re.Pattern, str, bool], ...]:
     res = []
     for p in load_gazetteer():

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from analyzers.datafiles import DataFileError, load_toml
+from analyzers.datafiles import DataFileError, cached_data, load_toml
 from analyzers.normalize import WORD_CHAR, fold, has_diacritics, normalize_text
 
 DATA_FILE = Path(__file__).with_name("data") / "topics.toml"
@@ -34,7 +33,7 @@ def _cue_pattern(cue: str) -> str:
     return rf"(?<!{WORD_CHAR})" + pattern + rf"(?!{WORD_CHAR})"
 
 
-@lru_cache(maxsize=None)
+@cached_data
 def load_topics(path: Path = DATA_FILE) -> tuple[Topic, ...]:
     raw = load_toml(path)
     topics = []
@@ -48,7 +47,7 @@ def load_topics(path: Path = DATA_FILE) -> tuple[Topic, ...]:
     return tuple(topics)
 
 
-@lru_cache(maxsize=None)
+@cached_data
 def _compiled(path: Path = DATA_FILE) -> tuple[tuple[str, tuple[tuple[re.Pattern, re.Pattern | None], ...]], ...]:
     """Per topic: (accented pattern, folded pattern or None) for each cue, lower case."""
     result = []

@@ -27,14 +27,18 @@ def default_index_dir() -> Path:
 
 def create_app(test_config: dict | None = None):
     """Flask app factory. Config ``INDEX_DIR``: the index root (default
-    $TRACUU_INDEX_DIR, else var/index)."""
+    $TRACUU_INDEX_DIR, else var/index); ``PUBLIC_URL``: the address staff
+    reach the app at, for the permalinks in citations (default
+    $TRACUU_PUBLIC_URL, else the address of each request)."""
     from flask import Flask
 
     from search_app import api, views
     from search_app.indexes import IndexHolder
 
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=str(default_index_dir()), JSON_AS_ASCII=False)
+    app.config.from_mapping(
+        INDEX_DIR=str(default_index_dir()), PUBLIC_URL=os.environ.get("TRACUU_PUBLIC_URL", "")
+    )
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False

@@ -47,7 +47,7 @@ def search():
             "sort": page.sort,
             "notes": page.notes,
             "suggestion": page.suggestion or None,
-            "results": [api_item(passage_item(p, page.query)) for p in page.passages],
+            "results": [api_item(passage_item(p)) for p in page.passages],
             "facets": {
                 facet: [{"value": value, "count": count} for value, count in values]
                 for facet, values in page.facets.items()

@@ -31,7 +31,7 @@ def _positive_int(text: str) -> int:
 
 
 def _port(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"cổng không hợp lệ: {text!r}")
     return int(text)
 

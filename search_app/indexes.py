@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from analyzers.datafiles import forget_data
 from indexer.store import OpenIndex, current_generation, open_current
 
 
@@ -21,5 +22,7 @@ class IndexHolder:
         name = current_generation(self.root).name
         with self._lock:
             if self._open is None or self._open.generation != name:
+                if self._open is not None:
+                    forget_data()  # the rebuild may follow an edit of topics or abbreviations
                 self._open = open_current(self.root)
             return self._open

@@ -3,6 +3,7 @@ back into links. All state lives in the URL."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 
 from search_app.query import MAX_QUERY_CHARS
@@ -59,14 +60,23 @@ def _integer(args, name: str, low: int, high: int, what: str) -> int | None:
     text = (args.get(name) or "").strip()
     if not text:
         return None
-    if not text.isdigit() or not low <= int(text) <= high:
+    # str.isdigit() also takes "²" and "٣", which int() refuses or misreads.
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not low <= int(text) <= high:
         raise BadParameter(f"{what} không hợp lệ: “{text[:40]}” (cần số từ {low} đến {high}).")
     return int(text)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _text(args, name: str) -> str:
+    """A text parameter, control characters blanked (they are never typed)."""
+    return " ".join(_CONTROL.sub(" ", args.get(name) or "").split())
+
+
 def parse_search_args(args) -> SearchRequest:
     """``args``: a mapping of URL parameters (Flask's request.args)."""
-    q = args.get("q") or ""
+    q = _text(args, "q")
     if len(q) > MAX_QUERY_CHARS:
         raise BadParameter(f"Câu tìm kiếm quá dài ({len(q)} ký tự, tối đa {MAX_QUERY_CHARS}).")
     year = _integer(args, "year", *YEARS, "Năm")
@@ -78,7 +88,7 @@ def parse_search_args(args) -> SearchRequest:
         raise BadParameter(f"Khoảng năm không hợp lệ: từ {year_from} đến {year_to}.")
     text = {}
     for name in TEXT_FILTERS:
-        value = (args.get(name) or "").strip()
+        value = _text(args, name)
         if len(value) > MAX_VALUE_CHARS:
             raise BadParameter(f"Giá trị lọc quá dài ({len(value)} ký tự, tối đa {MAX_VALUE_CHARS}).")
         text[name] = value

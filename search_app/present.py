@@ -3,26 +3,40 @@ for what a passage says about itself (citation, links, safe snippet)."""
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import current_app, request, url_for
 
 from indexer.metadata import display_date
-from search_app.render import marked, passage_citation, section_label
+from indexer.parser import OPENING_ID
+from search_app.render import marked, passage_citation, quote_from, section_label
 from search_app.search import DOCUMENT_FIELDS, Passage
 
 
 def permalink(doc_id: str, section_id: str = "") -> str:
-    return url_for("views.document", doc_id=doc_id, _external=True, _anchor=section_id or None)
+    """The address a citation carries: PUBLIC_URL (the address staff use,
+    behind a proxy) if configured, else the one this request came to."""
+    path = url_for("views.document", doc_id=doc_id, _anchor=section_id or None)
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return base.rstrip("/") + path
 
 
 def document_fields(meta: dict) -> dict:
     return {name: meta.get(name) for name in DOCUMENT_FIELDS}
 
 
-def passage_item(passage: Passage, q: str = "") -> dict:
-    """A result, as the API returns it, plus what the page needs to draw it."""
-    label = section_label(passage.heading, passage.path) if passage.section_id != "mo-dau" else ""
-    link = permalink(passage.doc_id, passage.section_id)
-    citation = passage_citation(passage.document.get("citation") or "", label, passage.snippet, link)
+def passage_item(passage: Passage, state: dict | None = None) -> dict:
+    """A result, as the API returns it, plus what the page needs to draw it.
+
+    ``state``: the search's URL parameters, carried to the document page so
+    its way back returns to the same results."""
+    if passage.section_id == OPENING_ID and not passage.text.strip():
+        # An opening without preamble stands for the whole document: cite it
+        # as such, with no quote (its "text" is the title) and no anchor.
+        label, section, quoted = "", "", ""
+    else:
+        label = section_label(passage.heading, passage.path) if passage.section_id != OPENING_ID else ""
+        section, quoted = passage.section_id, quote_from(passage.text, passage.highlights)
+    link = permalink(passage.doc_id, section)
+    citation = passage_citation(passage.document.get("citation") or "", label, quoted, link)
     return {
         "doc_id": passage.doc_id,
         "section_id": passage.section_id,
@@ -40,7 +54,7 @@ def passage_item(passage: Passage, q: str = "") -> dict:
         "_snippet": marked(passage.snippet, passage.snippet_highlights),
         "_label": label,
         "_open_url": url_for(
-            "views.document", doc_id=passage.doc_id, q=q or None, _anchor=passage.section_id
+            "views.document", doc_id=passage.doc_id, _anchor=section or None, **(state or {})
         ),
         "_date": display_date(passage.document.get("date")),
         "_document_citation": passage.document.get("citation") or "",

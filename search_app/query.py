@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from whoosh import query as wq
 
 from analyzers import syllables
 from analyzers.abbreviations import load_abbreviations
+from analyzers.datafiles import cached_data
 from analyzers.docnumber import find_numbers
 from analyzers.filters import segment_labels
 from analyzers.normalize import fold, has_diacritics, nfc
@@ -111,7 +111,7 @@ class Unit:
     alternatives: tuple[tuple[str, ...], ...] = ()
 
 
-@lru_cache(maxsize=1)
+@cached_data
 def _abbreviation_forms() -> tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...]:
     """(folded form to look for, its counterpart, the form itself), both ways."""
     forms = []

@@ -47,7 +47,8 @@ def _inline(text: str, spans: Spans, note_href) -> Markup:
         if href is None:
             continue
         out.append(marked(text[last : match.start()], _clip(spans, last, match.start())))
-        out.append(Markup('<sup><a href="{}" class="fn">{}</a></sup>').format(href, match.group(0)))
+        # The plain digit inside <sup>: a superscript character would shrink twice.
+        out.append(Markup('<sup><a href="{}" class="fn">{}</a></sup>').format(href, from_superscript(match.group(0))))
         last = match.end()
     out.append(marked(text[last:], _clip(spans, last, len(text))))
     return Markup("").join(out)
@@ -164,12 +165,37 @@ def short(heading: str, limit: int = 50) -> str:
 
 
 def quote(text: str, limit: int = QUOTE_CHARS) -> str:
-    """One line of at most ``limit`` characters, cut at a space."""
-    text = " ".join(text.replace(CELL_SEPARATOR, "; ").split())
+    """One line of at most ``limit`` characters, cut at a space; table rows
+    end with ";" and their cells are joined by ", "."""
+    lines = []
+    for line in text.split("\n"):
+        if line.strip():
+            row = CELL_SEPARATOR in line
+            lines.append(line.replace(CELL_SEPARATOR, ", ").strip() + (";" if row else ""))
+    text = " ".join(" ".join(lines).rstrip(";").split())
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit)
     return text[: cut if cut > limit // 2 else limit].rstrip(" ,.;:") + "…"
+
+
+_SENTENCE_END = re.compile(r"[.;:!?…]\s+|\n")
+
+
+def quote_from(text: str, spans: Spans, limit: int = QUOTE_CHARS) -> str:
+    """What a citation quotes of a passage: from the start of the sentence
+    holding the first match (the section's start without one), whole words."""
+    start, prefix = 0, ""
+    if spans:
+        first = spans[0][0]
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, first)]
+        start = ends[-1] if ends else 0
+        if first - start > limit // 2:
+            # A very long sentence: begin a few words before the match.
+            space = text.rfind(" ", start, first - limit // 4)
+            if space > start:
+                start, prefix = space + 1, "…"
+    return prefix + quote(text[start:], limit)
 
 
 def passage_citation(document_citation: str, label: str, passage: str, permalink: str) -> str:

@@ -9,7 +9,7 @@ from whoosh import collectors
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from analyzers import folded_analyzer, syllable_analyzer
+from analyzers import folded_analyzer, syllable_analyzer, syllables
 from analyzers.docnumber import find_numbers
 from analyzers.normalize import fold
 from indexer.citations import DOC_TYPES, type_for_code
@@ -26,6 +26,7 @@ SNIPPET_CHARS = 280
 # matched 5 of 530 ALQAC questions (and ranked worse), so rank by how many
 # words match from the start.
 LONG_QUERY_SYLLABLES = 15
+MAX_SUGGEST_SYLLABLES = 6
 SORTS = ("relevance", "date")
 FACETS = ("year", "issuer", "province", "doc_type", "topic")
 DOCUMENT_FIELDS = ("doc_id", "title", "doc_type", "number", "date", "year", "issuer", "province", "signer")
@@ -56,7 +57,7 @@ class Filters:
         if self.issuer.strip():
             terms = [t.text for t in folded_analyzer()(self.issuer)]
             if not terms:
-                raise QueryError(f"Cơ quan ban hành không hợp lệ: {self.issuer!r}.")
+                raise QueryError(f"Cơ quan ban hành không hợp lệ: “{self.issuer}”.")
             parts["issuer"] = wq.Phrase("issuer", terms) if len(terms) > 1 else wq.Term("issuer", terms[0])
         # A type may be given by its code in numbers: "KL" for Kết luận.
         doc_type = type_for_code(self.doc_type.strip()) or self.doc_type
@@ -68,7 +69,7 @@ class Filters:
             if value.strip():
                 key = slug(value)
                 if not key:
-                    raise QueryError(f"Giá trị lọc không hợp lệ: {value!r}.")
+                    raise QueryError(f"Giá trị lọc không hợp lệ: “{value}”.")
                 parts[name] = wq.Term(fieldname, key)
         for value, labels, what in (
             (doc_type, [label for label, _ in DOC_TYPES], "loại văn bản"),
@@ -285,37 +286,82 @@ def _all_matches(searcher, query: wq.Query) -> list[tuple[float, int]]:
     return list(collector.results().top_n)
 
 
-def _suggestion(searcher, parsed, within: set[int] | None) -> str:
+def _spelling_found(parsed, passage: Passage) -> str:
+    """The query as the best passage spells it, when its diacritics matched
+    nothing and the search went on without them: "bảo vê rừng" → "bảo vệ rừng"."""
+    spelled = {}
+    for text, spans in ((passage.heading, passage.heading_highlights), (passage.text, passage.highlights)):
+        for start, end in spans:
+            for syllable in syllables(text[start:end]):
+                spelled.setdefault(fold(syllable), syllable)
+    if not parsed.chunks or parsed.phrases or parsed.numbers:
+        return ""
+    typed = " ".join(" ".join(run) for run in parsed.chunks)
+    text = " ".join(spelled.get(fold(s), s) for run in parsed.chunks for s in run)
+    return text if text != typed else ""
+
+
+def _accented_forms(index: OpenIndex, reader) -> dict[str, str]:
+    """Folded syllable → its most frequent accented spelling in the index.
+    Vietnamese has a few thousand syllables, so this stays small; cached per
+    index generation."""
+    forms = index.cache.get("accented_forms")
+    if forms is None:
+        best: dict[str, tuple[int, str]] = {}
+        for term in reader.field_terms(BODY_FIELDS["syllable"]):
+            count = reader.doc_frequency(BODY_FIELDS["syllable"], term)
+            key = fold(term)
+            if count > best.get(key, (0, ""))[0]:
+                best[key] = (count, term)
+        forms = index.cache["accented_forms"] = {key: term for key, (_, term) in best.items()}
+    return forms
+
+
+def _suggestion(index: OpenIndex, searcher, parsed, within: set[int] | None) -> str:
     """The query with each word the index lacks replaced by the nearest one it
-    has, when that finds something; "" otherwise."""
-    fieldname = BODY_FIELDS["syllable"] if parsed.accented else BODY_FIELDS["folded"]
+    has, when every word then exists and the whole query, all words required,
+    finds something; "" otherwise.
+
+    Words are corrected without diacritics (Whoosh's edit-distance automaton
+    is slow on accented letters: 2 s for one word), then given back the
+    spelling the documents use most: "giảm nghéo" → "giảm nghèo". Short
+    queries only: a sentence is not a typo."""
+    if len(parsed.all_syllables) > MAX_SUGGEST_SYLLABLES:
+        return ""
+    folded_field = BODY_FIELDS["folded"]
     reader = searcher.reader()
-    corrector = searcher.corrector(fieldname)
+    corrector = searcher.corrector(folded_field)
+    accented = _accented_forms(index, reader) if parsed.accented else {}
     changed = False
     chunks = []
     for run in parsed.chunks:
         words = []
         for syllable in run:
-            term = syllable if parsed.accented else fold(syllable)
-            if not term.isdigit() and reader.doc_frequency(fieldname, term) == 0:
-                # Whoosh ranks every candidate within maxdist by frequency
-                # alone, so nearer candidates are asked for first.
-                for distance in (1, 2):
-                    found = corrector.suggest(term, limit=1, maxdist=distance)
-                    if found:
-                        term, changed = found[0], True
-                        break
-            words.append(term)
+            word = syllable
+            known = reader.doc_frequency(BODY_FIELDS["syllable"], syllable) if parsed.accented else 0
+            key = fold(syllable)
+            if not syllable.isdigit() and not known:
+                if reader.doc_frequency(folded_field, key) == 0:
+                    # Whoosh ranks every candidate within maxdist by
+                    # frequency alone, so nearer ones are asked for first.
+                    # Two edits only for longer words: "abcde" is not "bcd".
+                    for distance in (1, 2) if len(key) >= 6 else (1,):
+                        found = corrector.suggest(key, limit=1, maxdist=distance)
+                        if found:
+                            key = found[0]
+                            break
+                    else:
+                        return ""  # no near neighbour: no honest suggestion
+                word = accented.get(key, key) if parsed.accented else key
+                changed = changed or word != syllable
+            words.append(word)
         chunks.append(" ".join(words))
     if not changed:
         return ""
     text = " ".join([*parsed.numbers, *('"' + " ".join(p) + '"' for p in parsed.phrases), *chunks])
     corrected = parse_query(text)
-    for attempt in _attempts(corrected):
-        built = build_query(corrected, attempt.accented, attempt.match_all)
-        if not top_hits(searcher, built.query, within, 1).is_empty():
-            return text
-    return ""
+    built = build_query(corrected, corrected.accented, match_all=True)
+    return text if not top_hits(searcher, built.query, within, 1).is_empty() else ""
 
 
 def _order(matches, rows, sort: str):
@@ -348,7 +394,7 @@ def search_page(
     that cannot be searched.
     """
     if sort not in SORTS:
-        raise QueryError(f"Cách sắp xếp không hợp lệ: {sort!r} (dùng: {', '.join(SORTS)}).")
+        raise QueryError(f"Cách sắp xếp không hợp lệ: “{sort}” (dùng: {', '.join(SORTS)}).")
     page = max(1, int(page))
     per_page = max(1, min(int(per_page), MAX_LIMIT))
     filters = filters or Filters()
@@ -377,20 +423,16 @@ def search_page(
             sort = "date"
         else:
             parsed = parse_query(text)
-            strictest = None
+            # Loosen only when the stricter plan finds nothing anywhere: when
+            # it finds sections outside the filters, the honest answer is
+            # "none within the filters", with the counts for dropping each.
             for attempt in _attempts(parsed):
                 built = build_query(parsed, attempt.accented, attempt.match_all)
                 matches = _all_matches(searcher, built.query)
-                if matches and strictest is None:
-                    strictest = (built, matches)
-                if any(not failing(n) for _, n in matches):
+                if matches:
                     if attempt.note:
                         notes.append(attempt.note)
                     break
-            else:
-                # Nothing within the filters: count what the strictest plan
-                # finds without each of them, to offer dropping one.
-                built, matches = strictest or (built, [])
         kept = []
         facets = {facet: Counter() for facet in FACETS}
         without = Counter()
@@ -411,9 +453,11 @@ def search_page(
         start = (page - 1) * per_page
         shown = _order(kept, rows, sort)[start : start + per_page]
         passages = [_passage(searcher.stored_fields(n), score, built, documents) for score, n in shown]
-        if parsed is not None and (not total or PARTIAL_NOTE in notes):
+        if parsed is not None and FOLDED_NOTE in notes and passages:
+            suggestion = _spelling_found(parsed, passages[0])
+        elif parsed is not None and (not total or notes):
             within = set.intersection(*allowed.values()) if allowed else None
-            suggestion = _suggestion(searcher, parsed, within)
+            suggestion = _suggestion(index, searcher, parsed, within)
     return Page(
         query=parsed.raw if parsed else "",
         total=total,

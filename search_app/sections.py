@@ -4,11 +4,11 @@ generation instead of once per query."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
+from analyzers.datafiles import cached_data
+from indexer.schema import slug
 from indexer.store import OpenIndex
 from indexer.topics import load_topics
-from indexer.schema import slug
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class SectionRow:
         return (value,) if value not in (None, "") else ()
 
 
-@lru_cache(maxsize=1)
+@cached_data
 def topic_labels() -> dict[str, str]:
     """Sections store topic slugs; people read the labels."""
     return {slug(t.label): t.label for t in load_topics()}

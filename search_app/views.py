@@ -13,8 +13,8 @@ from search_app.documents import document_sections, find_document
 from search_app.params import BadParameter, SearchRequest, parse_search_args
 from search_app.present import passage_item, permalink
 from search_app.query import QueryError, build_query, parse_query
-from search_app.render import marked, passage_citation, render_text, section_label, short
-from search_app.search import FACETS, highlight_spans, make_snippet, search_page
+from search_app.render import marked, passage_citation, quote_from, render_text, section_label, short
+from search_app.search import FACETS, highlight_spans, search_page
 
 blueprint = Blueprint("views", __name__)
 blueprint.add_app_template_filter(short)
@@ -40,6 +40,11 @@ def _facet_groups(wanted: SearchRequest, facets: dict, link) -> list[dict]:
             chosen = _selected(wanted, facet, value)
             change = {facet: (None if facet == "year" else "") if chosen else value}
             values.append({"value": value, "count": count, "selected": chosen, "url": link(**change)})
+        current = wanted.year if facet == "year" else getattr(wanted, facet)
+        if current not in (None, "") and not any(v["selected"] for v in values):
+            # A chosen value with nothing left stays visible, so it can be cleared.
+            clear = {facet: None if facet == "year" else ""}
+            values.insert(0, {"value": current, "count": 0, "selected": True, "url": link(**clear)})
         groups.append({"name": facet, "label": FACET_LABELS[facet], "options": values})
     return groups
 
@@ -93,7 +98,7 @@ def home():
         wanted=wanted,
         landing=landing,
         page=page,
-        items=[] if landing else [passage_item(p, page.query) for p in page.passages],
+        items=[] if landing else [passage_item(p, wanted.args()) for p in page.passages],
         facets=_facet_groups(wanted, page.facets, link),
         facet_shown=FACET_SHOWN,
         active=_active_filters(wanted, link, page.without),
@@ -113,6 +118,15 @@ def home():
 def _search_error(message: str, wanted: SearchRequest | None = None):
     wanted = wanted or SearchRequest(q=(request.args.get("q") or "")[:200])
     return render_template("search.html", wanted=wanted, error=message, landing=False, page=None), 400
+
+
+def _search_state() -> dict:
+    """The search parameters a document page was opened with, to go back to
+    the same results; unusable ones are dropped, not reported."""
+    try:
+        return parse_search_args(request.args).args()
+    except BadParameter:
+        return {"q": request.args.get("q", "")[:200]} if request.args.get("q") else {}
 
 
 def _highlighter(q: str):
@@ -149,7 +163,7 @@ def document(doc_id: str):
     for s in sections:
         spans = highlight_spans(s.text, built)
         label = section_label(s.heading, s.path) if s.section_id != "mo-dau" else ""
-        quoted, _ = make_snippet(s.text, spans)
+        quoted = quote_from(s.text, spans)
         markers = {n["marker"] for n in s.footnotes}
 
         def note_href(marker, sid=s.section_id, markers=markers):
@@ -178,11 +192,25 @@ def document(doc_id: str):
         q=q if built else "",
         sections=shown,
         cited_by=cited_by,
-        sources={name: source_label(source) for name, source in meta.get("sources", {}).items()},
+        inferred=_inferred(index, meta),
         display_date=display_date,
         document_link=permalink(meta["doc_id"]),
-        back_url=url_for("views.home", q=q) if q else url_for("views.home"),
+        back_url=url_for("views.home", **_search_state()),
     )
+
+
+def _inferred(index, meta: dict) -> dict[str, dict]:
+    """Metadata values not written in the document itself: where they came
+    from, with a link when another document gave them."""
+    out = {}
+    for name, source in meta.get("sources", {}).items():
+        if source.startswith("citation in "):
+            other = index.documents.get(source.removeprefix("citation in "), {})
+            out[name] = {"text": "suy ra từ văn bản dẫn chiếu đến văn bản này:",
+                         "doc_id": other.get("doc_id"), "citation": other.get("citation")}
+        elif source.startswith("inferred"):
+            out[name] = {"text": source_label(source)}
+    return out
 
 
 def register_error_pages(app) -> None:

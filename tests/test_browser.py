@@ -131,6 +131,9 @@ def test_search_filter_open_and_cite(server, browser):
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     phone.screenshot(path=str(SCREENSHOTS / "search-phone.png"))
+    phone.goto(server + "/doc/000_8b1cbe83c3de1fbc#bieu-tong-hop")  # a wide table
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=str(SCREENSHOTS / "document-phone.png"))
     context.close()
     assert errors == []
 

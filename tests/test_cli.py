@@ -185,13 +185,45 @@ def test_serve_rebuilds_only_a_missing_or_stale_index(tmp_path, make_corpus):
     assert stale_reason(corpus, root) == ""
     later = time.time() + 5
     os.utime(corpus / "a.txt", (later, later))
-    assert stale_reason(corpus, root) == "a.txt mới hơn chỉ mục"
+    assert stale_reason(corpus, root) == "thư mục văn bản đã thay đổi"
     build_index(corpus, root)
+    # Replaced by a file of another size with an older time (cp -p, unzip).
+    (corpus / "a.txt").write_text(sample + "\nThêm.", encoding="utf-8")
+    os.utime(corpus / "a.txt", (1_000_000_000, 1_000_000_000))
+    assert stale_reason(corpus, root) == "thư mục văn bản đã thay đổi"
+    build_index(corpus, root)
+    assert stale_reason(corpus, root) == ""
     (corpus / "b.txt").write_text(sample, encoding="utf-8")  # an added file
     assert stale_reason(corpus, root)
     other = tmp_path / "other"
     other.mkdir()
     assert stale_reason(other, root) == "chỉ mục được lập từ thư mục khác"
+    assert stale_reason(tmp_path / "gone", root).startswith("không có thư mục văn bản")
+
+
+def test_serve_keeps_the_old_index_when_the_corpus_is_gone(tmp_path, make_corpus, monkeypatch, capsys):
+    import waitress
+
+    from indexer.build import build_index
+
+    corpus = make_corpus({"a.txt": (CORPUS / "000_8b1cbe83c3de1fbc.txt").read_text(encoding="utf-8")})
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    served = []
+
+    class Server:
+        def run(self):
+            served.append(True)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(waitress, "create_server", lambda app, **options: Server())
+    gone = tmp_path / "gone"
+    code = main(["serve", "--corpus-dir", str(gone), "--index-dir", str(root), "--port", "5999"])
+    err = capsys.readouterr().err
+    assert code == 0 and served == [True]
+    assert "không có thư mục văn bản" in err and "dùng chỉ mục cũ" in err
 
 
 @pytest.mark.parametrize("port", ["0", "70000", "http"])

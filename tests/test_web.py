@@ -106,8 +106,12 @@ def test_pagination_splits_the_same_ranking(client):
 
 def test_sort_by_date_puts_newest_first(client):
     data = get_json(client, "/api/search?q=dân+vận&sort=date&per_page=100")
-    years = [r["document"]["year"] for r in data["results"]]
-    assert years == sorted(years, reverse=True) and years[0] == 2026
+    dates = [r["document"]["date"] or str(r["document"]["year"]) for r in data["results"]]
+    assert dates == sorted(dates, reverse=True) and dates[0] == "2026-04-19"
+    # Within a document, reading order.
+    sections = [r["section_id"] for r in data["results"] if r["doc_id"] == K69]
+    ids = [s["section_id"] for s in get_json(client, f"/api/documents/{K69}")["sections"]]
+    assert sections == sorted(sections, key=ids.index)
     relevance = get_json(client, "/api/search?q=dân+vận&per_page=100")
     assert [r["score"] for r in relevance["results"]] == sorted(
         (r["score"] for r in relevance["results"]), reverse=True
@@ -180,6 +184,60 @@ def test_empty_query_with_filter_lists_sections_by_date(client):
     assert "Văn bản trong kho (7)" in landing and f"/doc/{K69}" in landing
 
 
+def test_filters_do_not_loosen_the_query(client):
+    # Every word is found, only not in 2015: say so, and offer the way out,
+    # rather than show sections with some of the words.
+    data = get_json(client, "/api/search?q=dân+vận+khéo&year=2015")
+    assert data["total"] == 0 and data["notes"] == []
+    page = html(client, "/?q=dân+vận+khéo&year=2015")
+    assert re.search(r"Bỏ lọc “Năm 2015”</a>: \d+ đoạn", page)
+    # The chosen year stays listed in its facet, to be cleared.
+    assert re.search(r'class="selected"[^>]*>\s*<span class="value">2015</span> <span class="count">0</span>', page)
+
+
+def test_spelling_suggestions(client):
+    for typed, meant in (("bảo vê rừng", "bảo vệ rừng"), ("giảm nghéo", "giảm nghèo"), ("dân vânn", "dân vận")):
+        assert get_json(client, f"/api/search?q={quote(typed)}")["suggestion"] == meant
+    for typed in ("abcde fghij klmno", "dân vận"):
+        assert get_json(client, f"/api/search?q={quote(typed)}")["suggestion"] is None
+
+
+def test_every_result_opens_at_an_anchor_the_document_has(client):
+    for q in ("426-BC/HU", "69-KL/TU", "dân vận", "giao lưu kết nghĩa"):
+        for result in get_json(client, f"/api/search?q={quote(q)}&per_page=20")["results"]:
+            path, _, anchor = result["url"].removeprefix("http://localhost").partition("#")
+            page = html(client, path)
+            assert not anchor or f'id="{anchor}"' in page, result["url"]
+    opening = get_json(client, "/api/search?q=426-BC/HU")["results"][0]
+    assert opening["url"] == f"http://localhost/doc/{B426}" and "“" not in opening["citation"]
+
+
+def test_public_url_is_used_in_citations(web_index):
+    app = create_app({"INDEX_DIR": str(web_index), "PUBLIC_URL": "https://tracuu.example.vn/"})
+    result = app.test_client().get("/api/search?q=dân+vận&per_page=1").get_json()["results"][0]
+    assert result["url"].startswith("https://tracuu.example.vn/doc/")
+    assert result["citation"].endswith(f"({result['url']})")
+
+
+def test_back_link_returns_to_the_same_results(client):
+    page = html(client, "/?q=dân+vận&year=2023&sort=date&page=2")
+    link = re.search(r'<h3><a href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(link).query) == {"q": ["dân vận"], "year": ["2023"], "sort": ["date"], "page": ["2"]}
+    document = html(client, link.split("#")[0])
+    back = re.search(r'<nav class="back"><a href="([^"]+)"', document).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(back).query) == parse_qs(urlsplit(link).query)
+
+
+def test_document_with_a_vietnamese_file_name(tmp_path, make_corpus):
+    corpus = make_corpus({"Kết luận bản sao (2).txt": HOSTILE})
+    build_index(corpus, tmp_path / "index")
+    client = create_app({"INDEX_DIR": str(tmp_path / "index")}).test_client()
+    result = get_json(client, "/api/search?q=đạt+chuẩn")["results"][0]
+    assert result["doc_id"] == "Kết luận bản sao (2)"
+    assert client.get(urlsplit(result["url"]).path).status_code == 200
+    assert get_json(client, "/api/documents/" + quote(result["doc_id"]))["doc_id"] == result["doc_id"]
+
+
 def test_no_results_offers_a_way_out(client):
     page = html(client, "/?q=dân+vận&year=2015&doc_type=Kế+hoạch")
     assert "Không tìm thấy đoạn văn bản nào" in page
@@ -226,7 +284,7 @@ def test_document_page_has_metadata_toc_anchors_notes_and_tables(client):
     for section in data["sections"][1:]:
         assert f'id="{section["section_id"]}"' in page
         assert f'href="#{section["section_id"]}"' in page  # in the table of contents
-    assert re.search(r'<a href="#fn-[^"]+-1" class="fn">¹</a>', page)
+    assert re.search(r'<sup><a href="#fn-[^"]+-1" class="fn">1</a></sup>', page)
     assert 'id="fn-' in page and "Kết luận số 43-KL/TW" in page
     table = html(client, f"/doc/{K69}")
     assert "<table>" in table and "<th>Stt</th>" in table
@@ -234,7 +292,10 @@ def test_document_page_has_metadata_toc_anchors_notes_and_tables(client):
 
 def test_document_page_marks_inferred_number(client):
     page = html(client, f"/doc/{K69}")
-    assert "69-KL/TU" in page and "suy ra: theo văn bản dẫn chiếu 001_b7d788ee9d07cfc0" in page
+    assert "69-KL/TU" in page
+    inferred = re.search(r'<span class="inferred"[^>]*>(.*?)</span>', page, re.S).group(1)
+    assert "suy ra từ văn bản dẫn chiếu" in inferred
+    assert f'href="/doc/{B426}">Báo cáo số 426-BC/HU' in inferred
 
 
 def test_document_page_highlights_the_query(client):
@@ -286,6 +347,7 @@ def test_api_documents(client):
         "year=abc", "year=99999", "year=2023&year_from=2020", "page=0", "page=-1", "per_page=0",
         "per_page=101", "per_page=x", "sort=oldest", "doc_type=Sắc+lệnh", "topic=bóng+đá",
         "q=" + "a" * 1001, "q=%22%22", "q=(((", "issuer=" + "x" * 201,
+        "year=%C2%B2", "per_page=%C2%B9", "page=%D9%A3", "year=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%93",
     ],
 )
 def test_bad_parameters_are_400_with_a_message(client, query):
@@ -338,7 +400,7 @@ def test_security_headers_forbid_inline_script(client):
             continue
         body = response.get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)", body)  # no inline script
-        assert not re.search(r"\son\w+=", body)  # no inline handlers
+        assert not re.search(r"<[^>]*\son\w+=", body)  # no inline handlers
 
 
 def test_unknown_page_and_api_path(client):
@@ -367,3 +429,23 @@ def test_app_picks_up_a_rebuilt_index(tmp_path, make_corpus):
     build_index(corpus, root)
     assert [d["doc_id"] for d in get_json(client, "/api/documents")["documents"]] == ["a", "b"]
     assert get_json(client, "/api/search?q=13/BC-UBND")["results"][0]["doc_id"] == "b"
+
+
+def test_app_rereads_data_files_when_the_index_changes(tmp_path, make_corpus, monkeypatch):
+    import indexer.topics
+
+    corpus = make_corpus({"a.txt": HOSTILE})
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    reads = []
+    real = indexer.topics.load_toml
+    monkeypatch.setattr(indexer.topics, "load_toml", lambda path: reads.append(path) or real(path))
+    client = create_app({"INDEX_DIR": str(root)}).test_client()
+    get_json(client, "/api/search?q=đạt&topic=Chuyển+đổi+số")
+    get_json(client, "/api/search?q=đạt&topic=Chuyển+đổi+số")
+    settled = len(reads)
+    get_json(client, "/api/search?q=đạt&topic=Chuyển+đổi+số")
+    assert len(reads) == settled  # cached while the index stays
+    build_index(corpus, root)  # as after an edit of topics.toml
+    get_json(client, "/api/search?q=đạt&topic=Chuyển+đổi+số")
+    assert len(reads) > settled
