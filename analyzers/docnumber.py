@@ -64,3 +64,49 @@ def find_numbers(text: str, *, query: bool = False) -> list[NumberMatch]:
             continue
         found.append(NumberMatch(raw, number_key(raw), m.start(), m.end()))
     return found
+
+
+# Numbers typed loosely in a query: the type code and the number without the
+# issuer ("kl 69", "KL69", "69 KL"), or with it but spaced ("69 KL TU").
+_CODES = r"(?:KL|BC|KH|TB|NQ|CT|CTR|QĐ|QD|QĐI|QDI|QC|HD|ĐA|DA|TTR|CV|NĐ|ND|TT)"
+# The issuer code counts only when typed in capitals ("69 KL TU"): in
+# lower case it is as likely a word ("kl 69 tu tuong").
+_ISSUER = r"(?:\s*[/\s]\s*(?P<issuer>(?-i:[A-ZĐ]{1,8})))?"
+_LOOSE_RES = (
+    # code then number: "KL69", "kl 69", "KL-69", "NQ 25 TW"
+    re.compile(rf"(?<![\w/])(?P<code>{_CODES})\s*-?\s*(?P<n>\d{{1,5}}){_ISSUER}(?![\w/])", re.IGNORECASE),
+    # number then code: "69 KL TU", "69 KL/TU", "69 kl"
+    re.compile(rf"(?<![\w/])(?P<n>\d{{1,5}})\s*[-\s]\s*(?P<code>{_CODES}){_ISSUER}(?![\w/])", re.IGNORECASE),
+)
+# Years are not document numbers ("TB 2015" is a year, not Thông báo số 2015).
+_YEARS = range(1945, 2101)
+
+
+@dataclass(frozen=True)
+class LooseNumber:
+    digits: str
+    code: str  # folded upper case: "KL", "QD"
+    key: str  # the full key when the issuer was typed, else ""
+    start: int
+    end: int
+
+    def matches(self, key: str) -> bool:
+        """Whether a full number key is one this loose form may mean."""
+        if self.key:
+            return key == self.key
+        return bool(re.match(rf"{self.digits}(?:-{self.code}/|/(?:\d{{4}}/)?{self.code}-)", key))
+
+
+def find_loose_numbers(text: str) -> list[LooseNumber]:
+    """Loose number forms in a query, in text order, without overlaps."""
+    found: list[LooseNumber] = []
+    for pattern in _LOOSE_RES:
+        for m in pattern.finditer(text):
+            digits = m.group("n").lstrip("0") or "0"
+            if int(digits) in _YEARS or any(m.start() < f.end and f.start < m.end() for f in found):
+                continue
+            code = fold(m.group("code")).upper()
+            issuer = m.groupdict().get("issuer")
+            key = number_key(f"{digits}-{code}/{issuer}") if issuer else ""
+            found.append(LooseNumber(digits, code, key, m.start(), m.end()))
+    return sorted(found, key=lambda f: f.start)

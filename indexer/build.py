@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -11,7 +12,9 @@ from tqdm import tqdm
 
 from analyzers.abbreviations import DATA_FILE as ABBREVIATIONS_FILE
 from analyzers.datafiles import DataFileError
-from analyzers.docnumber import find_numbers, number_key
+from analyzers.docnumber import find_numbers, number_key, type_code
+from analyzers.normalize import nfc
+from indexer.citations import extract_citations, type_for_code
 from indexer import store
 from indexer.gazetteer import DATA_FILE as GAZETTEER_FILE
 from indexer.metadata import (
@@ -156,6 +159,36 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
     )
 
 
+def section_citations(parsed: ParsedDocument, own: str) -> list[dict]:
+    """The documents each section cites, in reading order: one entry per
+    section and number, with the most the text says of it (type, date,
+    issuer, title). ``doc_id`` is filled in by build_catalog."""
+    found: list[dict] = []
+    for section in parsed.sections:
+        here: dict[str, dict] = {}
+        for c in extract_citations(nfc(f"{section.heading}\n{section.searchable_text}")):
+            if c.key == own:
+                continue
+            entry = {
+                "number": re.sub(r"\s+", "", c.number),
+                "key": c.key,
+                "doc_type": c.doc_type or type_for_code(type_code(c.key)),
+                "date": c.date,
+                "issuer": c.issuer,
+                "title": c.subject,
+                "section_id": section.section_id,
+                "doc_id": None,
+            }
+            known = here.get(c.key)
+            if known is None:
+                here[c.key] = entry
+            else:  # the same number again: keep what either mention says
+                for name in ("doc_type", "date", "issuer", "title"):
+                    known[name] = known[name] or entry[name]
+        found.extend(here.values())
+    return found
+
+
 def catalog_entry(document: CorpusDocument) -> dict:
     parsed, meta = document.parsed, document.metadata
     whole = "\n".join(f"{s.heading}\n{s.searchable_text}" for s in parsed.sections)
@@ -176,7 +209,7 @@ def catalog_entry(document: CorpusDocument) -> dict:
         "sources": meta.sources,
         "citation": formal_citation(meta),
         "topics": main_topics(whole),
-        "cites": sorted({m.key for m in find_numbers(whole)} - {own}),
+        "cites": section_citations(parsed, own),
         "sections": [
             {"section_id": s.section_id, "heading": s.heading, "level": s.level}
             for s in parsed.sections
@@ -193,14 +226,19 @@ def build_catalog(
     state: dict,
 ) -> dict:
     entries = [catalog_entry(d) for d in documents]
+    # Resolved by number. A document whose own number was lost in scanning
+    # has been given the number its citers use (resolve_from_citations).
     by_number = {e["number_key"]: e for e in entries if e["number_key"]}
     for entry in entries:
         entry["cited_by"] = []
     for entry in entries:
-        for key in entry["cites"]:
-            target = by_number.get(key)
+        for cited in entry["cites"]:
+            target = by_number.get(cited["key"])
             if target is not None and target is not entry:
-                target["cited_by"].append(entry["doc_id"])
+                cited["doc_id"] = target["doc_id"]
+                target["cited_by"].append(
+                    {"doc_id": entry["doc_id"], "section_id": cited["section_id"], "number": cited["number"]}
+                )
     return {
         "documents": entries,
         "skipped": [asdict(s) for s in skipped],

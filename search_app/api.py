@@ -12,6 +12,7 @@ from search_app.query import QueryError
 from search_app.search import search_page
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
+CITE_FIELDS = ("number", "doc_type", "date", "issuer", "title", "section_id", "doc_id")
 
 
 def _error(message: str, status: int):
@@ -72,9 +73,16 @@ def document(doc_id: str):
         {"section_id": s.section_id, "heading": s.heading, "path": s.path, "text": s.text}
         for s in document_sections(index, meta)
     ]
+    cites = [{name: c[name] for name in CITE_FIELDS} for c in meta.get("cites", [])]
     return jsonify(
         document_fields(meta)
-        | {"citation": meta.get("citation", ""), "topics": meta.get("topics", []), "sections": sections}
+        | {
+            "citation": meta.get("citation", ""),
+            "topics": meta.get("topics", []),
+            "sections": sections,
+            "cites": cites,
+            "cited_by": meta.get("cited_by", []),
+        }
     )
 
 

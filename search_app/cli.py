@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--province", default="")
     search.add_argument("--doc-type", default="")
     search.add_argument("--topic", default="")
+    search.add_argument("--cites", default="", metavar="SỐ_KÝ_HIỆU")
     search.add_argument("--limit", type=_positive_int, default=10)
     search.add_argument("--json", action="store_true")
     search.add_argument("--index-dir", type=Path, default=None)
@@ -251,9 +252,11 @@ def run_docs(args) -> int:
             if value:
                 print(f"   {label}: {value} ({source_label(document['sources'].get(name, ''))})")
         # "; " because topic labels hold commas ("An ninh, quốc phòng, biên giới").
-        for name, label in (("topics", "Chủ đề"), ("cited_by", "Được dẫn chiếu trong")):
-            if document.get(name):
-                print(f"   {label}: {'; '.join(document[name])}")
+        if document.get("topics"):
+            print(f"   Chủ đề: {'; '.join(document['topics'])}")
+        citing = dict.fromkeys(c["doc_id"] for c in document.get("cited_by", []))
+        if citing:
+            print(f"   Được dẫn chiếu trong: {'; '.join(citing)}")
         print()
     print(f"{len(documents)} văn bản.")
     return EXIT_OK

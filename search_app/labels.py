@@ -37,5 +37,6 @@ FACET_LABELS = {
     "province": "Tỉnh, thành phố",
     "doc_type": "Loại văn bản",
     "topic": "Chủ đề",
+    "cites": "Dẫn chiếu",
 }
 SORT_LABELS = {"relevance": "Liên quan nhất", "date": "Mới nhất"}

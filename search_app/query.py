@@ -25,9 +25,10 @@ from whoosh import query as wq
 from analyzers import syllables
 from analyzers.abbreviations import load_abbreviations
 from analyzers.datafiles import cached_data
-from analyzers.docnumber import find_numbers
+from analyzers.docnumber import LooseNumber, find_loose_numbers, find_numbers
 from analyzers.filters import segment_labels
 from analyzers.normalize import fold, has_diacritics, nfc
+from indexer.citations import DOC_TYPES, type_codes
 from indexer.schema import BODY_FIELDS, HEAD_FIELDS
 
 MAX_QUERY_CHARS = 1000
@@ -63,6 +64,7 @@ class QueryError(ValueError):
 class ParsedQuery:
     raw: str
     numbers: list[str] = field(default_factory=list)  # normalised keys
+    loose: list[LooseNumber] = field(default_factory=list)  # "kl 69": type and number only
     phrases: list[list[str]] = field(default_factory=list)  # quoted, as syllables
     chunks: list[list[str]] = field(default_factory=list)  # unquoted runs, as syllables
 
@@ -76,7 +78,30 @@ class ParsedQuery:
         return any(has_diacritics(s) for s in self.all_syllables)
 
 
-def parse_query(raw: str) -> ParsedQuery:
+# "kết luận 69", "Ket luan so 69": a type named in words, then its number.
+_TYPED_NUMBER = re.compile(
+    r"(?<!\w)(?P<type>" + "|".join(re.escape(fold(label).lower()) for label, _ in DOC_TYPES) + r")"
+    r"\s+(?:so\s+)?(?P<n>\d{1,5})(?![\w/])"
+)
+
+
+def _typed_numbers(text: str) -> list[LooseNumber]:
+    folded = fold(text).lower()
+    if len(folded) != len(text):  # offsets must carry over
+        return []
+    found = []
+    for m in _TYPED_NUMBER.finditer(folded):
+        digits = m.group("n").lstrip("0") or "0"
+        label = next(label for label, _ in DOC_TYPES if fold(label).lower() == m.group("type"))
+        codes = type_codes(label)
+        if codes and not (1945 <= int(digits) <= 2100 and "so" not in m.group(0).split()):
+            found.append(LooseNumber(digits, codes[-1], "", m.start(), m.end()))
+    return found
+
+
+def parse_query(raw: str, loose: bool = True) -> ParsedQuery:
+    """``loose``: read "kl 69", "KL69", "69 KL TU" as document numbers (the
+    search reads the query again without, when no document has one)."""
     text = _CONTROL.sub(" ", nfc(raw or "")).translate(_QUOTES).strip()
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
@@ -87,6 +112,13 @@ def parse_query(raw: str) -> ParsedQuery:
         if match.key not in parsed.numbers:
             parsed.numbers.insert(0, match.key)
         text = text[: match.start] + " " + text[match.end :]
+    for number in reversed((find_loose_numbers(text) + _typed_numbers(text)) if loose else []):
+        if number.key:
+            if number.key not in parsed.numbers:
+                parsed.numbers.insert(0, number.key)
+        elif (number.digits, number.code) not in {(n.digits, n.code) for n in parsed.loose}:
+            parsed.loose.insert(0, number)
+        text = text[: number.start] + " " + text[number.end :]
     pieces = _QUOTED.split(text)
     for index, piece in enumerate(pieces):
         if index % 2:
@@ -98,7 +130,7 @@ def parse_query(raw: str) -> ParsedQuery:
             run = syllables(_OPERATORS.sub(" ", piece.replace('"', " ")))
             if run:
                 parsed.chunks.append(run)
-    if not (parsed.numbers or parsed.phrases or parsed.chunks):
+    if not (parsed.numbers or parsed.loose or parsed.phrases or parsed.chunks):
         raise QueryError("Câu tìm kiếm không có từ nào để tìm.")
     return parsed
 
@@ -170,6 +202,19 @@ def units_of(run: list[str]) -> list[Unit]:
     return units
 
 
+def _loose_match(fieldname: str, number: LooseNumber) -> wq.Query:
+    """Every key a loose "kl 69" may mean: 69-KL/<any issuer> (Party style),
+    69/KL-<any> or 69/<year>/KL-<any> (State style)."""
+    digits, code = number.digits, number.code
+    return wq.Or(
+        [
+            wq.Prefix(fieldname, f"{digits}-{code}/"),
+            wq.Prefix(fieldname, f"{digits}/{code}-"),
+            wq.Wildcard(fieldname, f"{digits}/????/{code}-*"),
+        ]
+    )
+
+
 def _sequence(fieldname: str, terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
     if len(terms) == 1:
         return wq.Term(fieldname, terms[0], boost=boost)
@@ -195,6 +240,10 @@ class BuiltQuery:
     # accented) and document-number keys.
     sequences: set[tuple[str, ...]]
     numbers: set[str]
+    loose: tuple[LooseNumber, ...] = ()
+
+    def marks_number(self, key: str) -> bool:
+        return key in self.numbers or any(number.matches(key) for number in self.loose)
 
 
 def build_query(
@@ -237,18 +286,19 @@ def build_query(
         if preferred:
             text_query = wq.AndMaybe(text_query, wq.Or(preferred))
     query = text_query
-    if parsed.numbers:
+    if parsed.numbers or parsed.loose:
         numbers = wq.Or(
             [
-                wq.ConstantScoreQuery(wq.Term(fieldname, key), score)
-                for key in parsed.numbers
+                wq.ConstantScoreQuery(clause, score)
                 for fieldname, score in (
                     ("number", NUMBER_SCORE),
                     ("head_cites", HEAD_CITE_SCORE),
                     ("cites", CITE_SCORE),
                 )
+                for clause in [wq.Term(fieldname, key) for key in parsed.numbers]
+                + [_loose_match(fieldname, number) for number in parsed.loose]
             ]
         )
         # With a number, the number decides what matches; the words only rank.
         query = wq.AndMaybe(numbers, text_query) if text_query else numbers
-    return BuiltQuery(query, accented, sequences, set(parsed.numbers))
+    return BuiltQuery(query, accented, sequences, set(parsed.numbers), tuple(parsed.loose))

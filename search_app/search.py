@@ -41,6 +41,7 @@ class Filters:
     province: str = ""
     doc_type: str = ""
     topic: str = ""
+    cites: str = ""  # a document number: the sections citing it
 
     def parts(self) -> dict[str, wq.Query]:
         """One Whoosh filter per facet it restricts ("year" covers the range).
@@ -71,6 +72,11 @@ class Filters:
                 if not key:
                     raise QueryError(f"Giá trị lọc không hợp lệ: “{value}”.")
                 parts[name] = wq.Term(fieldname, key)
+        if self.cites.strip():
+            numbers = find_numbers(self.cites, query=True)
+            if len(numbers) != 1:
+                raise QueryError(f"Số ký hiệu không hợp lệ: “{self.cites}” (ví dụ: 69-KL/TU).")
+            parts["cites"] = wq.Term("cites", numbers[0].key)
         for value, labels, what in (
             (doc_type, [label for label, _ in DOC_TYPES], "loại văn bản"),
             (self.topic, [t.label for t in load_topics()], "chủ đề"),
@@ -158,7 +164,7 @@ def highlight_spans(text: str, built: BuiltQuery | None) -> list[tuple[int, int]
                 break
         else:
             i += 1
-    spans += [(m.start, m.end) for m in find_numbers(text) if m.key in built.numbers]
+    spans += [(m.start, m.end) for m in find_numbers(text) if built.marks_number(m.key)]
     return _merge(sorted(spans), text)
 
 
@@ -294,7 +300,7 @@ def _spelling_found(parsed, passage: Passage) -> str:
         for start, end in spans:
             for syllable in syllables(text[start:end]):
                 spelled.setdefault(fold(syllable), syllable)
-    if not parsed.chunks or parsed.phrases or parsed.numbers:
+    if not parsed.chunks or parsed.phrases or parsed.numbers or parsed.loose:
         return ""
     typed = " ".join(" ".join(run) for run in parsed.chunks)
     text = " ".join(spelled.get(fold(s), s) for run in parsed.chunks for s in run)
@@ -358,6 +364,8 @@ def _suggestion(index: OpenIndex, searcher, parsed, within: set[int] | None) -> 
         chunks.append(" ".join(words))
     if not changed:
         return ""
+    if parsed.loose:
+        return ""  # a loose number's spelling is not the problem
     text = " ".join([*parsed.numbers, *('"' + " ".join(p) + '"' for p in parsed.phrases), *chunks])
     corrected = parse_query(text)
     built = build_query(corrected, corrected.accented, match_all=True)
@@ -423,6 +431,9 @@ def search_page(
             sort = "date"
         else:
             parsed = parse_query(text)
+            if parsed.loose and not _all_matches(searcher, build_query(parsed).query):
+                # "tt 5" meant no document: read it as words.
+                parsed = parse_query(text, loose=False)
             # Loosen only when the stricter plan finds nothing anywhere: when
             # it finds sections outside the filters, the honest answer is
             # "none within the filters", with the counts for dropping each.
@@ -441,7 +452,7 @@ def search_page(
             if len(missed) > 1:
                 continue
             row = rows[docnum]
-            counted = FACETS if not missed else missed
+            counted = FACETS if not missed else [name for name in missed if name in facets]
             for facet in counted:
                 facets[facet].update(row.facet_values(facet))
             if missed:

@@ -57,7 +57,7 @@ def _active_filters(wanted: SearchRequest, link, without: dict) -> list[dict]:
     elif wanted.year_from is not None or wanted.year_to is not None:
         low, high = wanted.year_from or "…", wanted.year_to or "…"
         active.append(("year", f"Năm {low}–{high}", link(year_from=None, year_to=None)))
-    for facet in ("issuer", "province", "doc_type", "topic"):
+    for facet in ("issuer", "province", "doc_type", "topic", "cites"):
         if getattr(wanted, facet):
             active.append((facet, f"{FACET_LABELS[facet]}: {getattr(wanted, facet)}", link(**{facet: ""})))
     return [
@@ -184,19 +184,68 @@ def document(doc_id: str):
                 "hits": len(spans),
             }
         )
-    cited_by = [index.documents[d] for d in meta.get("cited_by", []) if d in index.documents]
+    headings = {s.section_id: s.heading for s in sections}
+    cited, citing = _cited(index, meta, headings), _citing(index, meta)
+    by_section: dict[str, list[dict]] = {}
+    for group in cited:
+        for section_id, _ in group["sections"]:
+            by_section.setdefault(section_id, []).append(group)
     return render_template(
         "document.html",
         wanted=SearchRequest(q=q),
         meta=meta,
         q=q if built else "",
         sections=shown,
-        cited_by=cited_by,
+        cited=cited,
+        citing=citing,
+        cites_in=by_section,
         inferred=_inferred(index, meta),
         display_date=display_date,
         document_link=permalink(meta["doc_id"]),
         back_url=url_for("views.home", **_search_state()),
     )
+
+
+def _cited_text(c: dict) -> str:
+    """How a citing text names a document it cites: "Kết luận số 69-KL/TU,
+    ngày 09/4/2021 của Ban Thường vụ Tỉnh ủy về …"; only what it says."""
+    text = f"{c['doc_type'] or 'Văn bản'} số {c['number']}"
+    if c["date"]:
+        text += f", ngày {display_date(c['date'])}"
+    if c["issuer"]:
+        text += f" của {c['issuer']}"
+    if c["title"]:
+        text += f" về {c['title']}"
+    return text
+
+
+def _cited(index, meta: dict, headings: dict[str, str]) -> list[dict]:
+    """What the document cites, one entry per number, in reading order, with
+    the sections citing it and the corpus document when there is one."""
+    groups: dict[str, dict] = {}
+    for c in meta.get("cites", []):
+        group = groups.get(c["key"])
+        if group is None:
+            target = index.documents.get(c["doc_id"]) if c["doc_id"] else None
+            group = groups[c["key"]] = {"text": _cited_text(c), "doc_id": c["doc_id"],
+                                        "target": target, "number": c["number"], "sections": []}
+        elif len(_cited_text(c)) > len(group["text"]):
+            group["text"] = _cited_text(c)  # the fullest mention names it best
+        group["sections"].append((c["section_id"], short(headings.get(c["section_id"]) or "Mở đầu", 60)))
+    return list(groups.values())
+
+
+def _citing(index, meta: dict) -> list[dict]:
+    """Which documents cite this one, and in which of their sections."""
+    groups: dict[str, dict] = {}
+    for c in meta.get("cited_by", []):
+        other = index.documents.get(c["doc_id"])
+        if other is None:
+            continue
+        headings = {s["section_id"]: s["heading"] for s in other["sections"]}
+        group = groups.setdefault(c["doc_id"], {"doc_id": c["doc_id"], "citation": other["citation"], "sections": []})
+        group["sections"].append((c["section_id"], short(headings.get(c["section_id"]) or "Mở đầu", 60)))
+    return list(groups.values())
 
 
 def _inferred(index, meta: dict) -> dict[str, dict]:

@@ -140,5 +140,11 @@ def test_a_failed_rebuild_leaves_the_live_index_alone(make_corpus, tmp_path, mon
 
 def test_citations_link_documents_both_ways(opened):
     documents = opened.documents
-    assert "69-KL/TU" in documents["001_b7d788ee9d07cfc0"]["cites"]
-    assert documents["000_8b1cbe83c3de1fbc"]["cited_by"] == ["001_b7d788ee9d07cfc0"]
+    cites = [c for c in documents["001_b7d788ee9d07cfc0"]["cites"] if c["number"] == "69-KL/TU"]
+    assert cites and all(c["doc_id"] == "000_8b1cbe83c3de1fbc" for c in cites)
+    assert {c["section_id"] for c in cites} >= {"phan-1-III", "phan-2-II"}
+    cited_by = documents["000_8b1cbe83c3de1fbc"]["cited_by"]
+    assert {c["doc_id"] for c in cited_by} == {"001_b7d788ee9d07cfc0"}
+    assert {c["section_id"] for c in cited_by} == {c["section_id"] for c in cites}
+    # Numbers outside the corpus stay unresolved.
+    assert all(c["doc_id"] is None for c in documents["002_47ca4eed93e62be1"]["cites"])

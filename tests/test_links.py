@@ -1,0 +1,81 @@
+"""Links between documents: citations per section, resolution to corpus
+documents, number search in its loose forms, and the cites= filter."""
+
+import pytest
+
+from analyzers.docnumber import find_loose_numbers
+from search_app import create_app
+from search_app.query import parse_query
+
+K69 = "000_8b1cbe83c3de1fbc"
+B426 = "001_b7d788ee9d07cfc0"
+
+
+@pytest.fixture(scope="module")
+def client(index_root):
+    return create_app({"INDEX_DIR": str(index_root)}).test_client()
+
+
+@pytest.mark.parametrize("typed", ["69-KL/TU", "kl 69", "69 KL TU", "KL69", "69 KL/TU", "kết luận 69", "Ket luan so 69"])
+def test_number_forms_find_the_document_then_its_citers(find, typed):
+    result = find(typed, limit=5)
+    assert result.passages[0].doc_id == K69 and result.passages[0].section_id == "mo-dau"
+    assert {p.doc_id for p in result.passages[1:]} == {B426}
+
+
+def test_loose_number_that_names_no_document_is_read_as_words(find):
+    # "tt 5" could be Thông tư số 5; no document has that number, so the
+    # words are searched instead of answering nothing.
+    assert [(n.code, n.digits) for n in parse_query("tt 5").loose] == [("TT", "5")]
+    assert find("tt 5").total > 0
+
+
+@pytest.mark.parametrize("text", ["tt 2024", "dân vận 69", "năm 2023 kế hoạch"])
+def test_years_and_bare_figures_are_not_numbers(text):
+    assert [n for n in find_loose_numbers(text) if n.digits in ("2024", "2023", "69")] == []
+
+
+def test_loose_state_number_matches_state_keys():
+    (number,) = find_loose_numbers("nđ 162")
+    assert number.matches("162/2017/ND-CP") and number.matches("162/ND-CP") and not number.matches("1620/ND-CP")
+
+
+def test_loose_number_is_highlighted(client):
+    result = client.get("/api/search?q=kl+69").get_json()["results"][1]
+    assert "<mark>69-KL/TU</mark>" in result["snippet_html"] or "<mark>69 -KL/TU</mark>" in result["snippet_html"]
+
+
+def test_api_document_lists_what_it_cites_and_who_cites_it(client):
+    report = client.get(f"/api/documents/{B426}").get_json()
+    assert report["cited_by"] == []
+    k69 = [c for c in report["cites"] if c["number"] == "69-KL/TU"]
+    assert k69 and {c["doc_id"] for c in k69} == {K69}
+    assert set(k69[0]) == {"number", "doc_type", "date", "issuer", "title", "section_id", "doc_id"}
+    decree = next(c for c in report["cites"] if c["number"] == "162/2017/NĐ-CP")
+    assert decree["doc_type"] == "Nghị định" and decree["doc_id"] is None
+    conclusion = client.get(f"/api/documents/{K69}").get_json()
+    assert {c["doc_id"] for c in conclusion["cited_by"]} == {B426}
+    assert {c["section_id"] for c in conclusion["cited_by"]} == {c["section_id"] for c in k69}
+    assert all(c["number"] == "69-KL/TU" for c in conclusion["cited_by"])
+
+
+def test_document_page_shows_both_directions(client):
+    conclusion = client.get(f"/doc/{K69}").get_data(as_text=True)
+    assert "Văn bản dẫn chiếu đến (1)" in conclusion
+    assert f'href="/doc/{B426}#phan-1-III-1"' in conclusion
+    assert 'href="/?cites=69-KL/TU"' in conclusion
+    report = client.get(f"/doc/{B426}").get_data(as_text=True)
+    assert "Văn bản được dẫn chiếu" in report
+    assert f'<a href="/doc/{K69}">Kết luận số 69-KL/TU' in report and "có trong kho" in report
+    assert "Nghị định số 162/2017/NĐ-CP" in report
+
+
+def test_cites_filter(client):
+    data = client.get("/api/search?cites=69-KL/TU&per_page=100").get_json()
+    assert data["total"] >= 5 and {r["doc_id"] for r in data["results"]} == {B426}
+    assert client.get("/api/search?cites=69 -kl/tu").get_json()["total"] == data["total"]
+    narrowed = client.get("/api/search?q=dân+vận&cites=69-KL/TU").get_json()
+    assert 0 < narrowed["total"] <= data["total"]
+    assert client.get("/api/search?cites=abc").status_code == 400
+    page = client.get("/?cites=69-KL/TU").get_data(as_text=True)
+    assert "Dẫn chiếu: 69-KL/TU" in page
