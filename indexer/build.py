@@ -29,7 +29,7 @@ from indexer.parser import parse_document
 from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, is_document, read_text
 from indexer.schema import build_schema, slug
 from indexer.topics import DATA_FILE as TOPICS_FILE
-from indexer.topics import main_topics, topics_for
+from indexer.topics import document_topics, section_topics
 
 SIDECAR_SUFFIX = ".meta.toml"
 
@@ -131,7 +131,7 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
     own = number_key(meta.number) if meta.number else ""
     cited_in_heading = sorted({m.key for m in find_numbers(heading)} - {own})
     cited = sorted({m.key for m in find_numbers(f"{heading}\n{body}")} - {own})
-    topics = topics_for(f"{heading}\n{body}")
+    topics = section_topics(f"{heading}\n{body}")
     return dict(
         key=f"{document.parsed.doc_id}#{section.section_id}",
         doc_id=document.parsed.doc_id,
@@ -159,14 +159,16 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
     )
 
 
-def section_citations(parsed: ParsedDocument, own: str) -> list[dict]:
+def section_citations(parsed: ParsedDocument, own: str, title: str = "") -> list[dict]:
     """The documents each section cites, in reading order: one entry per
     section and number, with the most the text says of it (type, date,
     issuer, title). ``doc_id`` is filled in by build_catalog."""
     found: list[dict] = []
     for section in parsed.sections:
         here: dict[str, dict] = {}
-        for c in extract_citations(nfc(f"{section.heading}\n{section.searchable_text}")):
+        # The opening's heading is the document's title (filled in at indexing).
+        heading = section.heading or (title if section.position == 0 else "")
+        for c in extract_citations(nfc(f"{heading}\n{section.searchable_text}")):
             if c.key == own:
                 continue
             entry = {
@@ -174,8 +176,10 @@ def section_citations(parsed: ParsedDocument, own: str) -> list[dict]:
                 "key": c.key,
                 "doc_type": c.doc_type or type_for_code(type_code(c.key)),
                 "date": c.date,
-                "issuer": c.issuer,
-                "title": c.subject,
+                # A heading cut short ("… của Bộ Chính…") says less than the
+                # text: a cut value is unknown, and the text's mention fills it.
+                "issuer": "" if c.issuer.endswith("…") else c.issuer,
+                "title": "" if c.subject.endswith("…") else c.subject,
                 "section_id": section.section_id,
                 "doc_id": None,
             }
@@ -208,8 +212,10 @@ def catalog_entry(document: CorpusDocument) -> dict:
         "recipients": meta.recipients,
         "sources": meta.sources,
         "citation": formal_citation(meta),
-        "topics": main_topics(whole),
-        "cites": section_citations(parsed, own),
+        "topics": document_topics(
+            [section_topics(f"{s.heading}\n{s.searchable_text}") for s in parsed.sections], whole
+        ),
+        "cites": section_citations(parsed, own, meta.title),
         "sections": [
             {"section_id": s.section_id, "heading": s.heading, "level": s.level}
             for s in parsed.sections

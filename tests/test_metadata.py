@@ -19,7 +19,7 @@ from indexer.metadata import (
 from indexer.model import METADATA_FIELDS, Metadata, ParsedDocument
 from indexer.parser import parse_document
 from indexer.reader import read_text
-from indexer.topics import load_topics, main_topics, topics_for
+from indexer.topics import document_topics, load_topics, section_topics, topics_for
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 D000, D001, D002, D003, D004 = (
@@ -432,22 +432,9 @@ def test_data_file_mistakes_name_the_file(tmp_path, loader, content):
         loader(bad)
 
 
-def test_main_topics_are_the_few_a_document_dwells_on():
-    # Every long report touches most topics once or twice; only the leading ones count.
-    text = "giảm nghèo " * 10 + "bảo vệ rừng " * 4 + "chuyển đổi số " * 3 + "tôn giáo " * 2
-    assert main_topics(text) == ["Kinh tế và giảm nghèo", "Rừng và môi trường", "Chuyển đổi số"]
-    assert main_topics(text, most=1) == ["Kinh tế và giảm nghèo"]
-    assert main_topics("Tổ chức hội nghị") == []
-
-
-def test_issuer_from_header_block():
-    head = ["ĐẢNG BỘ TỈNH LAI CHÂU", "HUYỆN ỦY SÌN HỒ", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số: 15-BC/HU",
-            "Sìn Hồ, ngày 5 tháng 1 năm 2020", "BÁO CÁO", "VỀ CÔNG TÁC DÂN VẬN NĂM 2019"]  # fmt: skip
-    signature = ["T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Nguyễn Văn A"]
-    meta = extract_metadata(ParsedDocument("x", Path("x"), "\n".join(head), head, [], [], signature))
-    assert (meta.issuer, meta.sources["issuer"]) == ("Ban Thường vụ Huyện ủy Sìn Hồ", "header")
-    assert (meta.number, meta.date, meta.province) == ("15-BC/HU", "2020-01-05", "Lai Châu")
-    assert meta.title == "Về công tác dân vận năm 2019"
-    head = ["TỈNH ỦY THÁI NGUYÊN", "BAN DÂN VẬN", "BÁO CÁO", "Kết quả năm 2023"]
-    meta = extract_metadata(ParsedDocument("x", Path("x"), "\n".join(head), head, [], [], []))
-    assert meta.issuer == "Ban Dân vận Tỉnh ủy Thái Nguyên"
+def test_section_topics_need_two_cues_and_documents_take_the_union():
+    assert section_topics("Tổ chức hội nghị, trong đó có nội dung giảm nghèo.") == []  # in passing
+    assert section_topics("Giảm nghèo bền vững; hỗ trợ hộ nghèo.") == ["Kinh tế và giảm nghèo"]
+    sections = [["Rừng và môi trường"], [], ["Kinh tế và giảm nghèo", "Rừng và môi trường"]]
+    text = "giảm nghèo " * 5 + "bảo vệ rừng " * 2
+    assert document_topics(sections, text) == ["Kinh tế và giảm nghèo", "Rừng và môi trường"]
