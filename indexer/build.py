@@ -17,6 +17,8 @@ from analyzers.normalize import nfc
 from indexer.citations import extract_citations, type_for_code
 from indexer import store
 from indexer.gazetteer import DATA_FILE as GAZETTEER_FILE
+from indexer.issuers import DATA_FILE as ISSUERS_FILE
+from indexer.issuers import canonical_issuer, issuer_level
 from indexer.metadata import (
     apply_sidecar,
     extract_metadata,
@@ -98,6 +100,9 @@ def load_document(path: Path) -> CorpusDocument:
         except (ValueError, OSError) as error:
             # The error names the sidecar; the document is indexed without it.
             document.warnings.append(f"bỏ qua tệp bổ sung: {error}")
+    if metadata.issuer:
+        # One name per body, however the text or the sidecar spells it.
+        metadata.issuer = canonical_issuer(metadata.issuer)
     return document
 
 
@@ -154,6 +159,7 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
         doc_type=slug(meta.doc_type) or None,
         issuer=meta.issuer or None,
         issuer_key=slug(meta.issuer) or None,
+        issuer_level=slug(issuer_level(meta.issuer)) or None,
         province=slug(meta.province) or None,
         topics=" ".join(slug(t) for t in topics) or None,
     )
@@ -178,7 +184,7 @@ def section_citations(parsed: ParsedDocument, own: str, title: str = "") -> list
                 "date": c.date,
                 # A heading cut short ("… của Bộ Chính…") says less than the
                 # text: a cut value is unknown, and the text's mention fills it.
-                "issuer": "" if c.issuer.endswith("…") else c.issuer,
+                "issuer": "" if c.issuer.endswith("…") else canonical_issuer(c.issuer),
                 "title": "" if c.subject.endswith("…") else c.subject,
                 "section_id": section.section_id,
                 "doc_id": None,
@@ -207,6 +213,7 @@ def catalog_entry(document: CorpusDocument) -> dict:
         "date": meta.date,
         "year": meta.year,
         "issuer": meta.issuer,
+        "issuer_level": issuer_level(meta.issuer),
         "province": meta.province,
         "signer": meta.signer,
         "recipients": meta.recipients,
@@ -324,7 +331,7 @@ def stale_reason(corpus_dir: Path, index_root: Path) -> str:
     if catalog.get("corpus_state") != corpus_state(corpus_dir):
         return "thư mục văn bản đã thay đổi"
     built_at = catalog.get("built_at", 0)
-    for data_file in (TOPICS_FILE, ABBREVIATIONS_FILE, GAZETTEER_FILE):
+    for data_file in (TOPICS_FILE, ABBREVIATIONS_FILE, GAZETTEER_FILE, ISSUERS_FILE):
         if data_file.exists() and data_file.stat().st_mtime > built_at:
             return f"{data_file.name} mới hơn chỉ mục"
     return ""

@@ -53,6 +53,7 @@ def build_schema() -> Schema:
         doc_type=ID(),
         issuer=TEXT(analyzer=folded, phrase=True),
         issuer_key=ID(),
+        issuer_level=ID(),  # Trung ương / Tỉnh / Huyện / Cơ sở
         province=ID(),
         topics=KEYWORD(stored=True),
     )

@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--year-from", type=_year)
     search.add_argument("--year-to", type=_year)
     search.add_argument("--issuer", default="")
+    search.add_argument("--level", default="", help="cấp ban hành: Trung ương, Tỉnh, Huyện, Cơ sở")
     search.add_argument("--province", default="")
     search.add_argument("--doc-type", default="")
     search.add_argument("--topic", default="")

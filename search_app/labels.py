@@ -34,6 +34,7 @@ def source_label(source: str) -> str:
 FACET_LABELS = {
     "year": "Năm",
     "issuer": "Cơ quan ban hành",
+    "level": "Cấp ban hành",
     "province": "Tỉnh, thành phố",
     "doc_type": "Loại văn bản",
     "topic": "Chủ đề",

@@ -13,7 +13,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_VALUE_CHARS = 200
 YEARS = (1900, 2200)
-TEXT_FILTERS = ("issuer", "province", "doc_type", "topic", "cites")
+TEXT_FILTERS = ("issuer", "level", "province", "doc_type", "topic", "cites")
 
 
 class BadParameter(ValueError):

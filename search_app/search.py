@@ -13,6 +13,7 @@ from analyzers import folded_analyzer, syllable_analyzer, syllables
 from analyzers.docnumber import find_numbers
 from analyzers.normalize import fold
 from indexer.citations import DOC_TYPES, type_for_code
+from indexer.issuers import LEVELS
 from indexer.schema import BODY_FIELDS, slug
 from indexer.store import OpenIndex
 from indexer.topics import load_topics
@@ -28,8 +29,10 @@ SNIPPET_CHARS = 280
 LONG_QUERY_SYLLABLES = 15
 MAX_SUGGEST_SYLLABLES = 6
 SORTS = ("relevance", "date")
-FACETS = ("year", "issuer", "province", "doc_type", "topic")
-DOCUMENT_FIELDS = ("doc_id", "title", "doc_type", "number", "date", "year", "issuer", "province", "signer")
+FACETS = ("year", "issuer", "level", "province", "doc_type", "topic")
+DOCUMENT_FIELDS = (
+    "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "issuer_level", "province", "signer",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Filters:
     year_from: int | None = None
     year_to: int | None = None
     issuer: str = ""
+    level: str = ""  # the issuer's: Trung ương, Tỉnh, Huyện, Cơ sở
     province: str = ""
     doc_type: str = ""
     topic: str = ""
@@ -63,6 +67,7 @@ class Filters:
         # A type may be given by its code in numbers: "KL" for Kết luận.
         doc_type = type_for_code(self.doc_type.strip()) or self.doc_type
         for value, name, fieldname in (
+            (self.level, "level", "issuer_level"),
             (self.province, "province", "province"),
             (doc_type, "doc_type", "doc_type"),
             (self.topic, "topic", "topics"),
@@ -80,6 +85,7 @@ class Filters:
         for value, labels, what in (
             (doc_type, [label for label, _ in DOC_TYPES], "loại văn bản"),
             (self.topic, [t.label for t in load_topics()], "chủ đề"),
+            (self.level, list(LEVELS), "cấp ban hành"),
         ):
             # Closed lists: a typo gets the list, not an empty result.
             if value.strip() and slug(value) not in {slug(label) for label in labels}:

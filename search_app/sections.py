@@ -17,6 +17,7 @@ class SectionRow:
     position: int
     year: int | None
     issuer: str
+    level: str
     province: str
     doc_type: str
     topics: tuple[str, ...]  # labels
@@ -62,6 +63,7 @@ def _read_rows(index: OpenIndex) -> list[SectionRow | None]:
                     position=stored.get("position", 0),
                     year=year,
                     issuer=meta.get("issuer") or "",
+                    level=meta.get("issuer_level") or "",
                     province=meta.get("province") or "",
                     doc_type=meta.get("doc_type") or "",
                     topics=tuple(labels.get(t, t) for t in (stored.get("topics") or "").split()),

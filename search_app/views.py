@@ -57,7 +57,7 @@ def _active_filters(wanted: SearchRequest, link, without: dict) -> list[dict]:
     elif wanted.year_from is not None or wanted.year_to is not None:
         low, high = wanted.year_from or "…", wanted.year_to or "…"
         active.append(("year", f"Năm {low}–{high}", link(year_from=None, year_to=None)))
-    for facet in ("issuer", "province", "doc_type", "topic", "cites"):
+    for facet in ("issuer", "level", "province", "doc_type", "topic", "cites"):
         if getattr(wanted, facet):
             active.append((facet, f"{FACET_LABELS[facet]}: {getattr(wanted, facet)}", link(**{facet: ""})))
     return [

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import CORPUS, ROOT
 
@@ -104,8 +105,11 @@ def test_search_filter_open_and_cite(server, browser):
 
     # Copy a citation.
     first = page.locator("li.passage").first
-    first.locator("button.copy").click()
-    page.wait_for_function("document.querySelector('button.copy').textContent.includes('Đã sao chép')")
+    button = first.locator("button.copy")
+    button.click()
+    # A locator assertion, not wait_for_function: the page's CSP forbids the
+    # eval that a string predicate needs.
+    expect(button).to_contain_text("Đã sao chép")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == first.locator("textarea").input_value()
     assert "“" in copied and f"{server}/doc/" in copied and "#" in copied

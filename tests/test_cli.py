@@ -31,7 +31,7 @@ def test_search_json_has_the_documented_shape(capsys, index_root):
         "footnotes", "highlights", "snippet", "snippet_highlights", "document", "topics",
     }
     assert set(result["document"]) == {
-        "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "province", "signer", "citation",
+        "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "issuer_level", "province", "signer", "citation",
     }
     # Highlights are [start, end) spans of the matched words.
     for start, end in result["highlights"]:

@@ -79,3 +79,14 @@ def test_cites_filter(client):
     assert client.get("/api/search?cites=abc").status_code == 400
     page = client.get("/?cites=69-KL/TU").get_data(as_text=True)
     assert "Dẫn chiếu: 69-KL/TU" in page
+
+
+def test_issuer_level_facet_and_filter(client):
+    data = client.get("/api/search?q=dân+vận&per_page=100").get_json()
+    levels = {v["value"]: v["count"] for v in data["facets"]["level"]}
+    assert levels == {"Tỉnh": levels["Tỉnh"], "Huyện": levels["Huyện"]} and sum(levels.values()) == data["total"]
+    district = client.get("/api/search?q=dân+vận&level=Huyện&per_page=100").get_json()
+    assert district["total"] == levels["Huyện"]
+    assert {r["document"]["issuer_level"] for r in district["results"]} == {"Huyện"}
+    assert client.get("/api/search?level=huyen").get_json()["total"] > 0  # any case, no diacritics
+    assert "Trung ương" in client.get("/api/search?level=Bộ").get_json()["error"]

@@ -19,6 +19,7 @@ from indexer.metadata import (
 from indexer.model import METADATA_FIELDS, Metadata, ParsedDocument
 from indexer.parser import parse_document
 from indexer.reader import read_text
+from indexer.issuers import canonical_issuer, issuer_level
 from indexer.topics import document_topics, load_topics, section_topics, topics_for
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -438,3 +439,34 @@ def test_section_topics_need_two_cues_and_documents_take_the_union():
     sections = [["Rừng và môi trường"], [], ["Kinh tế và giảm nghèo", "Rừng và môi trường"]]
     text = "giảm nghèo " * 5 + "bảo vệ rừng " * 2
     assert document_topics(sections, text) == ["Kinh tế và giảm nghèo", "Rừng và môi trường"]
+
+
+@pytest.mark.parametrize(
+    "written, canonical, level",
+    [
+        ("BAN THƯỜNG VỤ TỈNH UỶ LAI CHÂU", "Ban Thường vụ Tỉnh ủy Lai Châu", "Tỉnh"),
+        ("ban thường vụ tỉnh ủy lai châu", "Ban Thường vụ Tỉnh ủy Lai Châu", "Tỉnh"),
+        ("BTV  Tỉnh ủy", "Ban Thường vụ Tỉnh ủy", "Tỉnh"),
+        ("HUYỆN ỦY TAM ĐƯỜNG", "Huyện ủy Tam Đường", "Huyện"),
+        ("Ủy ban nhân dân tỉnh Lai Châu", "UBND tỉnh Lai Châu", "Tỉnh"),
+        ("Ban Chấp hành Trung ương Đảng", "Ban Chấp hành Trung ương Đảng", "Trung ương"),
+        ("Thủ tướng Chính phủ", "Thủ tướng Chính phủ", "Trung ương"),
+        ("ĐẢNG ỦY XÃ BẢN BO", "Đảng ủy xã Bản Bo", "Cơ sở"),
+        ("Thành ủy Hà Nội", "Thành ủy Hà Nội", "Tỉnh"),
+        ("Thành ủy Lai Châu", "Thành ủy Lai Châu", "Huyện"),
+    ],
+)
+def test_issuers_have_one_name_and_a_level(written, canonical, level):
+    assert canonical_issuer(written) == canonical
+    assert issuer_level(canonical) == level
+
+
+def test_sample_issuers_and_levels(opened):
+    found = {d["doc_id"][:3]: (d["issuer"], d["issuer_level"]) for d in opened.documents.values()}
+    assert found == {
+        "000": ("Ban Thường vụ Tỉnh ủy Lai Châu", "Tỉnh"),
+        "001": ("Huyện ủy Tam Đường", "Huyện"),
+        "002": ("Ban Thường vụ Đảng ủy UBND tỉnh Lai Châu", "Tỉnh"),
+        "003": ("Văn phòng Tỉnh ủy", "Tỉnh"),
+        "004": ("Ban Dân vận Tỉnh ủy Thái Nguyên", "Tỉnh"),
+    }
