@@ -24,6 +24,9 @@ SNIPPET_CHARS = 280
 # matched 5 of 530 ALQAC questions (and ranked worse), so rank by how many
 # words match from the start.
 LONG_QUERY_SYLLABLES = 15
+# BM25 length normalisation: 0.9 (Whoosh's default is 0.75) ranks long
+# sections that mention many query words in passing lower. BENCHMARKS.md.
+BM25_B, BM25_K1 = 0.9, 1.2
 DOCUMENT_FIELDS = ("doc_id", "title", "doc_type", "number", "date", "year", "issuer", "province", "signer")
 
 
@@ -246,7 +249,7 @@ def search(
     limit = max(1, min(int(limit), MAX_LIMIT))
     documents = index.documents
     notes: list[str] = []
-    with index.index.searcher(weighting=BM25F()) as searcher:
+    with index.index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)) as searcher:
         for attempt in _attempts(parsed):
             built = build_query(parsed, attempt.accented, attempt.match_all)
             hits = top_hits(searcher, built.query, filter_query, limit)
