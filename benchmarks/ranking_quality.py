@@ -1,24 +1,33 @@
-"""Ranking quality of Tra cứu's search on ALQAC legal questions.
+"""Ranking quality side by side: Tra cứu's search against three baselines.
 
-Builds a throw-away index (a temporary folder, deleted at the end) from the
-ALQAC corpus ``law.json`` with the project's own schema: a law is a document,
-an article (Điều) a section; the article's first line is its heading. Then
-each question runs through:
+Two query sets, in one run:
 
-- ``project``: ``search_app.search.search`` itself, as staff get it;
-- ``bm25-syllables`` / ``bm25-words``: plain OR of the question's syllables /
-  pyvi words with BM25F(B=0.75, K1=1.2), the baselines the data's README
-  quotes (MRR@10 ≈ 0.81 / 0.83 on the 100 verified questions).
+- ALQAC legal questions (``train_verified.json`` + ``train_unverified.json``,
+  530; the verified 100 also shown apart): the laws of ``law.json`` are
+  indexed with the project's own schema and analyzers, a law as a document,
+  an article (Điều) as a section whose first line is its heading;
+- the project's own query set (``tests/data/queries.toml``) over ``corpus/``,
+  indexed by ``indexer.build`` as ``tracuu index`` does, filters included.
 
-It prints MRR@10, Recall@1, Recall@10 (found = any relevant article in the top
-k) and the median time per query with its ratio to the syllable baseline
-measured in the same run. The data are for measuring only: they stay where
-they are and the project never copies them.
+Variants, all on the same sections:
+
+- ``tracuu``: ``search_app.search.search`` itself, as staff get it;
+- ``whoosh-standard``: Whoosh's ``StandardAnalyzer`` on heading + text, an
+  OR of the query's terms, BM25 (B=0.75, K1=1.2);
+- ``bm25-syllables``: the same with the project's syllable analyzer only;
+- ``bm25-words``: the same with pyvi words only.
+
+Baselines get the query set's filters as Whoosh filters. Printed per query
+set and variant: MRR@10, Recall@1, Recall@10 (a query is found when any
+relevant section is in the top k), nDCG@10, the median time per query and
+its ratio to ``bm25-syllables`` in the same run. Indexes live in a temporary
+folder, deleted at the end; the ALQAC data stay where they are and are never
+copied into the project.
 
 Run from the project root::
 
-    .venv/bin/python benchmarks/ranking_quality.py /path/to/alqac \\
-        [--questions train_verified.json] [--limit N] [--with-choices]
+    .venv/bin/python benchmarks/ranking_quality.py ../shared/benchmarks/alqac \\
+        [--queries tests/data/queries.toml] [--limit N] [--misses]
 """
 
 from __future__ import annotations
@@ -26,105 +35,199 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from whoosh import index as whoosh_index  # noqa: E402
 from whoosh import query as wq  # noqa: E402
+from whoosh.analysis import StandardAnalyzer  # noqa: E402
+from whoosh.fields import ID, STORED, TEXT, Schema  # noqa: E402
 from whoosh.scoring import BM25F  # noqa: E402
 
-from analyzers import syllables, words  # noqa: E402
-from indexer.schema import BODY_FIELDS, HEAD_FIELDS, build_schema  # noqa: E402
-from indexer.store import OpenIndex  # noqa: E402
-from search_app.search import search, top_hits  # noqa: E402
+from analyzers import syllable_analyzer, word_analyzer  # noqa: E402
+from indexer.build import _section_fields, build_index, load_corpus  # noqa: E402
+from indexer.schema import build_schema  # noqa: E402
+from indexer.store import OpenIndex, open_current  # noqa: E402
+from search_app.evaluate import (  # noqa: E402
+    K,
+    JudgedQuery,
+    Outcome,
+    load_query_set,
+    run,
+    search_ranker,
+    summarise,
+)
+from search_app.search import top_hits  # noqa: E402
 
-K = 10
+BASELINE_VIEWS = {
+    "whoosh-standard": ("standard", StandardAnalyzer),
+    "bm25-syllables": ("syllables", syllable_analyzer),
+    "bm25-words": ("words", word_analyzer),
+}
+REFERENCE = "bm25-syllables"
+FILTER_FIELDS = ("year", "doc_type", "issuer", "issuer_key", "province", "topics")
 
 
-def build_index(law_path: Path, folder: str) -> OpenIndex:
-    ix = whoosh_index.create_in(folder, build_schema())
-    writer = ix.writer(limitmb=256)
+# --- Indexes ---------------------------------------------------------------------
+
+
+def baseline_schema() -> Schema:
+    """One field per baseline view over heading + text, plus the project's
+    filter fields so the query set's filters apply to the baselines too."""
+    project = build_schema()
+    views = {view: TEXT(analyzer=make()) for view, make in BASELINE_VIEWS.values()}
+    filters = {name: project[name] for name in FILTER_FIELDS}
+    return Schema(key=ID(stored=True), **views, **filters, doc_id=STORED)
+
+
+def _add_baseline(writer, key: str, text: str, filters: dict) -> None:
+    views = {view: text for view, _ in BASELINE_VIEWS.values()}
+    writer.add_document(key=key, **views, **{k: v for k, v in filters.items() if v is not None})
+
+
+def alqac_indexes(law_path: Path, folder: Path) -> tuple[OpenIndex, whoosh_index.Index]:
+    project = whoosh_index.create_in(str(folder / "project"), build_schema())
+    baseline = whoosh_index.create_in(str(folder / "baseline"), baseline_schema())
+    pw, bw = project.writer(limitmb=256), baseline.writer(limitmb=256)
     position = 0
     for law in json.loads(law_path.read_text(encoding="utf-8")):
         for article in law["articles"]:
             title, _, body = article["text"].strip().partition("\n")
             heading, body = title.strip(), body.strip()
-            writer.add_document(
-                key=f"{law['id']}#{article['id']}", doc_id=law["id"], section_id=article["id"],
+            key = f"{law['id']}#{article['id']}"
+            pw.add_document(
+                key=key, doc_id=law["id"], section_id=article["id"],
                 position=position, heading=heading, path=[], text=body, footnotes=[],
                 head=heading, head_fold=heading, head_words=heading,
                 body=body, body_fold=body, body_words=body,
             )  # fmt: skip
+            _add_baseline(bw, key, f"{heading}\n{body}", {})
             position += 1
+    pw.commit()
+    bw.commit()
+    return OpenIndex(project, {"documents": []}), baseline
+
+
+def corpus_indexes(corpus: Path, folder: Path) -> tuple[OpenIndex, whoosh_index.Index]:
+    """The project index as `tracuu index` builds it; the baselines index the
+    same sections (heading, text and footnotes) with the same filter values."""
+    build_index(corpus, folder / "project")
+    baseline = whoosh_index.create_in(str(folder / "baseline"), baseline_schema())
+    writer = baseline.writer()
+    documents, _ = load_corpus(corpus)
+    for document in documents:
+        for section in document.parsed.sections:
+            if section.position and not section.searchable_text.strip():
+                continue  # not indexed by the project either
+            fields = _section_fields(document, section)
+            text = f"{fields['head']}\n{fields['body']}"
+            _add_baseline(writer, fields["key"], text, {name: fields[name] for name in FILTER_FIELDS})
     writer.commit()
-    return OpenIndex(ix, {"documents": []})
+    return open_current(folder / "project"), baseline
 
 
-def project(index: OpenIndex, text: str) -> list[tuple[str, str]]:
-    return [(p.doc_id, p.section_id) for p in search(index, text, limit=K).passages]
+# --- Rankers ----------------------------------------------------------------------
 
 
-def _bag(index: OpenIndex, terms: list[str], view: str) -> list[tuple[str, str]]:
-    fields = (BODY_FIELDS[view], HEAD_FIELDS[view])
-    query = wq.Or([wq.Term(f, t) for f in fields for t in dict.fromkeys(terms)])
-    with index.index.searcher(weighting=BM25F(B=0.75, K1=1.2)) as searcher:
-        return [(h["doc_id"], h["section_id"]) for h in top_hits(searcher, query, None, K)]
+def bag_ranker(baseline: whoosh_index.Index, variant: str) -> Callable[[JudgedQuery], list[str]]:
+    """An OR of the query's analysed terms (each once), plain BM25."""
+    view, make = BASELINE_VIEWS[variant]
+    analyzer = make()
+    searcher = baseline.searcher(weighting=BM25F(B=0.75, K1=1.2))
+
+    def rank(query: JudgedQuery) -> list[str]:
+        terms = dict.fromkeys(t.text for t in analyzer(query.text))
+        if not terms:
+            return []
+        search_filters = query.search_filters()
+        filter_query = search_filters.query() if search_filters else None
+        hits = top_hits(searcher, wq.Or([wq.Term(view, t) for t in terms]), filter_query, K)
+        return [hit["key"] for hit in hits]
+
+    return rank
 
 
-VARIANTS = {
-    "project": project,
-    "bm25-syllables": lambda index, text: _bag(index, syllables(text), "syllable"),
-    "bm25-words": lambda index, text: _bag(index, words(text), "word"),
-}
+def compare(
+    label: str, queries: list[JudgedQuery], project: OpenIndex, baseline, subsets=()
+) -> list[tuple[str, str, list[Outcome]]]:
+    rankers = {"tracuu": search_ranker(project)} | {
+        name: bag_ranker(baseline, name) for name in BASELINE_VIEWS
+    }
+    rows = []
+    for name, ranker in rankers.items():
+        outcomes = run(queries, ranker)
+        rows.append((label, name, outcomes))
+        for sub_label, keep in subsets:
+            rows.append((sub_label, name, [o for o in outcomes if keep(o.query)]))
+    return rows
 
 
-def question_text(question: dict, with_choices: bool) -> str:
-    choices = question.get("choices") if with_choices else None
-    if isinstance(choices, dict):
-        return question["text"] + " " + " ".join(map(str, choices.values()))
-    return question["text"]
+def print_table(rows) -> None:
+    reference = {label: summarise(o).median_ms for label, name, o in rows if name == REFERENCE}
+    print(
+        f"| query set | variant | MRR@10 | R@1 | R@10 | nDCG@10 | median ms | × {REFERENCE} |\n"
+        "|---|---|---|---|---|---|---|---|"
+    )
+    labels = list(dict.fromkeys(label for label, _, _ in rows))
+    for label, name, outcomes in sorted(rows, key=lambda r: labels.index(r[0])):
+        s = summarise(outcomes)
+        ratio = s.median_ms / reference[label] if reference.get(label) else float("nan")
+        print(
+            f"| {label} | {name} | {s.mrr:.3f} | {s.recall_1:.3f} | {s.recall_10:.3f} | {s.ndcg:.3f}"
+            f" | {s.median_ms:.1f} | {ratio:.2f} |"
+        )
 
 
-def evaluate(index: OpenIndex, questions: list[dict], with_choices: bool) -> None:
-    rows = {}
-    for name, run in VARIANTS.items():
-        reciprocal, at1, at10, times = [], 0, 0, []
-        for question in questions:
-            relevant = {(a["law_id"], a["article_id"]) for a in question["relevant_articles"]}
-            started = time.perf_counter()
-            ranked = run(index, question_text(question, with_choices))
-            times.append((time.perf_counter() - started) * 1000)
-            rank = next((i for i, key in enumerate(ranked, 1) if key in relevant), None)
-            reciprocal.append(1 / rank if rank else 0.0)
-            at1 += rank == 1
-            at10 += rank is not None
-        n = len(questions)
-        rows[name] = (statistics.mean(reciprocal), at1 / n, at10 / n, statistics.median(times))
-    baseline = rows["bm25-syllables"][3]
-    print(f"{'variant':16} {'MRR@10':>7} {'R@1':>6} {'R@10':>6} {'median ms':>10} {'× bm25-syl':>10}")
-    for name, (mrr, r1, r10, ms) in rows.items():
-        print(f"{name:16} {mrr:7.3f} {r1:6.2f} {r10:6.2f} {ms:10.1f} {ms / baseline:10.2f}")
+# --- ALQAC questions as judged queries ---------------------------------------------
+
+
+def alqac_queries(data: Path, limit: int | None) -> tuple[list[JudgedQuery], set[str]]:
+    verified = json.loads((data / "train_verified.json").read_text(encoding="utf-8"))
+    unverified = json.loads((data / "train_unverified.json").read_text(encoding="utf-8"))
+    queries = []
+    for question in (verified + unverified)[:limit]:
+        keys = tuple(f"{a['law_id']}#{a['article_id']}" for a in question["relevant_articles"])
+        queries.append(JudgedQuery(question["text"], keys, note=question["question_id"]))
+    return queries, {q["question_id"] for q in verified}
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", type=Path, help="folder holding law.json and the questions")
-    parser.add_argument("--questions", default="train_verified.json")
-    parser.add_argument("--limit", type=int, default=None, help="first N questions only")
-    parser.add_argument("--with-choices", action="store_true", help="append multiple-choice options")
+    parser.add_argument("alqac", type=Path, nargs="?", help="folder holding law.json and the questions")
+    parser.add_argument("--queries", type=Path, default=ROOT / "tests" / "data" / "queries.toml")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--limit", type=int, default=None, help="first N ALQAC questions only")
+    parser.add_argument("--misses", action="store_true", help="list the own set's misses per variant")
     args = parser.parse_args(argv)
-    questions = json.loads((args.data / args.questions).read_text(encoding="utf-8"))[: args.limit]
-    folder = tempfile.mkdtemp(prefix="tracuu-alqac-")
+    folder = Path(tempfile.mkdtemp(prefix="tracuu-bench-"))
+    rows = []
     try:
-        started = time.perf_counter()
-        index = build_index(args.data / "law.json", folder)
-        print(f"indexed ALQAC laws in {time.perf_counter() - started:.1f} s; {len(questions)} questions")
-        evaluate(index, questions, args.with_choices)
+        if args.alqac:
+            started = time.perf_counter()
+            (folder / "alqac" / "project").mkdir(parents=True)
+            (folder / "alqac" / "baseline").mkdir()
+            project, baseline = alqac_indexes(args.alqac / "law.json", folder / "alqac")
+            queries, verified = alqac_queries(args.alqac, args.limit)
+            print(f"ALQAC: indexed in {time.perf_counter() - started:.1f} s; {len(queries)} questions")
+            subset = (f"ALQAC verified {sum(q.note in verified for q in queries)}", lambda q: q.note in verified)
+            rows += compare(f"ALQAC train {len(queries)}", queries, project, baseline, [subset])
+        (folder / "own" / "baseline").mkdir(parents=True)
+        project, baseline = corpus_indexes(args.corpus, folder / "own")
+        own = load_query_set(args.queries)
+        own_rows = compare(f"own {len(own)}", own, project, baseline)
+        rows += own_rows
+        print()
+        print_table(rows)
+        if args.misses:
+            for _, name, outcomes in own_rows:
+                for outcome in summarise(outcomes).misses:
+                    print(f"{name}: missed {outcome.query.text!r}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -16,6 +16,7 @@ from search_app.labels import DOC_FIELDS, source_label
 from search_app.render import short
 
 DEFAULT_CORPUS = PROJECT_DIR / "corpus"
+DEFAULT_QUERY_SET = PROJECT_DIR / "tests" / "data" / "queries.toml"
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -100,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     docs = commands.add_parser("docs", help="liệt kê văn bản đã lập chỉ mục")
     docs.add_argument("--json", action="store_true")
     docs.add_argument("--index-dir", type=Path, default=None)
+
+    evaluate = commands.add_parser("eval", help="đo chất lượng xếp hạng trên bộ câu hỏi có đáp án")
+    evaluate.add_argument("query_set", nargs="?", type=Path, default=DEFAULT_QUERY_SET, metavar="QUERYSET")
+    evaluate.add_argument("--index-dir", type=Path, default=None)
     return parser
 
 
@@ -263,9 +268,50 @@ def run_docs(args) -> int:
     return EXIT_OK
 
 
+def run_eval(args) -> int:
+    from search_app.evaluate import K, QuerySetError, load_query_set, run, search_ranker, summarise, unknown_keys
+    from search_app.query import QueryError
+
+    try:
+        queries = load_query_set(args.query_set)
+    except QuerySetError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    index = _open(args)
+    if index is None:
+        return EXIT_FAILURE
+    unknown = unknown_keys(index, queries)
+    if unknown:
+        # Judgments naming no indexed section would count as misses for ever.
+        print(f"Lỗi: {len(unknown)} đoạn trong bộ câu hỏi không có trong chỉ mục: {', '.join(unknown[:5])}"
+              f"{'…' if len(unknown) > 5 else ''} (chỉ mục lập từ kho văn bản khác?)", file=sys.stderr)
+        return EXIT_FAILURE
+    try:
+        outcomes = run(queries, search_ranker(index))
+    except QueryError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    summary = summarise(outcomes)
+    print(f"Bộ câu hỏi {args.query_set.name}: {summary.queries} câu.")
+    print(f"MRR@{K} {summary.mrr:.3f}   Recall@1 {summary.recall_1:.3f}   Recall@{K} {summary.recall_10:.3f}"
+          f"   nDCG@{K} {summary.ndcg:.3f}   trung vị {summary.median_ms:.0f} ms/câu")
+    late = [o for o in outcomes if o.rank not in (None, 1)]
+    for title, listed in ((f"Không có đoạn đúng trong {K} kết quả đầu", summary.misses),
+                          ("Đoạn đúng không đứng đầu", late)):
+        if listed:
+            print(f"\n{title} ({len(listed)}):")
+        for outcome in listed:
+            where = f"hạng {outcome.rank}" if outcome.rank else "không thấy"
+            print(f"  - “{outcome.query.text}” ({where}); cần: {', '.join(outcome.query.relevant)}")
+            print(f"    nhận được: {', '.join(outcome.ranked[:3]) or '(không có kết quả)'}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"index": run_index, "search": run_search, "serve": run_serve, "docs": run_docs}[args.command]
+    handler = {
+        "index": run_index, "search": run_search, "serve": run_serve, "docs": run_docs, "eval": run_eval,
+    }[args.command]  # fmt: skip
     try:
         return handler(args)
     except DataFileError as error:

@@ -36,10 +36,9 @@ MAX_QUERY_CHARS = 1000
 # never occur verbatim (1 of 100 ALQAC questions) and the phrase costs time.
 PHRASE_MAX_SYLLABLES = 6
 # Headings are boosted in the index (HEADING_BOOST); at full weight they
-# overrode body matches for sentence-length queries. benchmarks/ranking_quality.py,
-# 100 verified ALQAC questions, one run: MRR@10 0.801 at 1.0, 0.843 at 0.5,
-# 0.833 at 0.25.
-HEAD_QUERY_BOOST = 0.5
+# overrode body matches for sentence-length queries. With the pair clauses
+# below, 0.25 ranks best on the 530 ALQAC training questions (BENCHMARKS.md).
+HEAD_QUERY_BOOST = 0.25
 # A number query ranks by where the number stands, as constants: the
 # document bearing it, then sections citing it in their heading (a plan
 # "implementing 60-KH/TU"), then sections citing it in their text; words next
@@ -47,6 +46,14 @@ HEAD_QUERY_BOOST = 0.5
 # meaningless: 3 of ~80 sections carry a number, a match scored ~0.4.)
 NUMBER_SCORE, HEAD_CITE_SCORE, CITE_SCORE = 1000.0, 30.0, 10.0
 PHRASE_BOOST = 2.0
+# A unit matching as a pyvi word is also a syllable match: the syllable clause
+# weighs less so the pair is not scored twice at full weight. Applies when
+# sections are ranked by how many words match (questions, partial matches).
+SYLLABLE_WEIGHT = 0.5
+# In that ranking, each pair of adjacent query syllables found side by side
+# in a section adds this much (proximity: words of the question that stay
+# together in the answer). Sweeps in BENCHMARKS.md.
+PAIR_BOOST = 2.0
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
@@ -221,15 +228,26 @@ def _sequence(fieldname: str, terms: tuple[str, ...], boost: float = 1.0) -> wq.
     return wq.Phrase(fieldname, list(terms), boost=boost)
 
 
-def _match(terms: tuple[str, ...], accented: bool, boost: float = 1.0) -> wq.Query:
+def _match(
+    terms: tuple[str, ...], accented: bool, boost: float = 1.0, syllable_weight: float = 1.0
+) -> wq.Query:
     """``terms`` anywhere in a section, as a word or adjacent syllables."""
     weighted = ((BODY_FIELDS, boost), (HEAD_FIELDS, boost * HEAD_QUERY_BOOST))
     if not accented:
         folded = tuple(fold(t) for t in terms)
         return wq.Or([_sequence(f["folded"], folded, b) for f, b in weighted])
-    clauses = [_sequence(f["syllable"], terms, b) for f, b in weighted]
+    clauses = [_sequence(f["syllable"], terms, b * syllable_weight) for f, b in weighted]
     clauses += [wq.Term(f["word"], "_".join(terms), boost=b) for f, b in weighted]
     return wq.Or(clauses)
+
+
+def _pairs(run: list[str], accented: bool) -> list[wq.Query]:
+    """Adjacent syllables of the query, each pair as a phrase (proximity)."""
+    view = "syllable" if accented else "folded"
+    terms = run if accented else [fold(s) for s in run]
+    pairs = dict.fromkeys(zip(terms, terms[1:]))
+    weighted = ((BODY_FIELDS, PAIR_BOOST), (HEAD_FIELDS, PAIR_BOOST * HEAD_QUERY_BOOST))
+    return [wq.Phrase(f[view], list(pair), boost=b) for pair in pairs for f, b in weighted]
 
 
 @dataclass
@@ -261,9 +279,10 @@ def build_query(
 
     for run in parsed.chunks:
         typed_plain = len(run) > 1 and not any(has_diacritics(s) for s in run)
+        syllable_weight = 1.0 if match_all else SYLLABLE_WEIGHT
         for unit in units_of(run):
             options = [unit.syllables, *unit.alternatives]
-            required.append(wq.Or([_match(o, accented) for o in options]))
+            required.append(wq.Or([_match(o, accented, syllable_weight=syllable_weight) for o in options]))
             if typed_plain and len(unit.syllables) == 1 and not unit.alternatives:
                 continue  # marked below: a lone "dan" would light up every dẫn, dân, dạn
             for option in options:
@@ -275,6 +294,8 @@ def build_query(
                     mark(run[start : start + size], exact=False)
         if 1 < len(run) <= PHRASE_MAX_SYLLABLES:
             preferred.append(_match(tuple(run), accented, boost=PHRASE_BOOST))
+        if not match_all:
+            preferred.extend(_pairs(run, accented))
     for phrase in parsed.phrases:
         phrase_accented = accented and has_diacritics("".join(phrase))
         required.append(_match(tuple(phrase), phrase_accented))

@@ -28,6 +28,9 @@ SNIPPET_CHARS = 280
 # words match from the start.
 LONG_QUERY_SYLLABLES = 15
 MAX_SUGGEST_SYLLABLES = 6
+# BM25 length normalisation: 0.9 (Whoosh's default is 0.75) ranks long
+# sections that mention many query words in passing lower. BENCHMARKS.md.
+BM25_B, BM25_K1 = 0.9, 1.2
 SORTS = ("relevance", "date")
 FACETS = ("year", "issuer", "level", "province", "doc_type", "topic")
 DOCUMENT_FIELDS = (
@@ -418,7 +421,7 @@ def search_page(
     notes: list[str] = []
     built: BuiltQuery | None = None
     suggestion = ""
-    with index.index.searcher(weighting=BM25F()) as searcher:
+    with index.index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)) as searcher:
         allowed = {name: set(searcher.docs_for_query(q)) for name, q in parts.items()}
         if "issuer" in allowed:
             # An issuer's whole name (a facet link) means that issuer alone,
