@@ -136,6 +136,7 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
     own = number_key(meta.number) if meta.number else ""
     cited_in_heading = sorted({m.key for m in find_numbers(heading)} - {own})
     cited = sorted({m.key for m in find_numbers(f"{heading}\n{body}")} - {own})
+    in_path = sorted({m.key for h in section.path for m in find_numbers(h)} - {own} - set(cited))
     topics = section_topics(f"{heading}\n{body}")
     return dict(
         key=f"{document.parsed.doc_id}#{section.section_id}",
@@ -155,6 +156,7 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
         number=own if section.position == 0 and own else None,
         head_cites=" ".join(cited_in_heading) or None,
         cites=" ".join(cited) or None,
+        path_cites=" ".join(in_path) or None,
         year=meta.year,
         doc_type=slug(meta.doc_type) or None,
         issuer=meta.issuer or None,

@@ -48,6 +48,7 @@ def build_schema() -> Schema:
         number=KEYWORD(),
         head_cites=KEYWORD(),  # numbers in the heading (the title, for an opening)
         cites=KEYWORD(),  # numbers in heading, text and footnotes
+        path_cites=KEYWORD(),  # numbers in the ancestors' headings: "1.2. Về thực hiện Kết luận 69" covers its subsections
         # Filters and facets (slugs, see slug()).
         year=NUMERIC(stored=True, signed=False, bits=16),
         doc_type=ID(),

@@ -45,6 +45,8 @@ HEAD_QUERY_BOOST = 0.25
 # to the number add their usual score. (BM25 on these sparse fields is
 # meaningless: 3 of ~80 sections carry a number, a match scored ~0.4.)
 NUMBER_SCORE, HEAD_CITE_SCORE, CITE_SCORE = 1000.0, 30.0, 10.0
+PATH_CITE_SCORE = 5.0  # cited only in a heading above the section
+NUMBER_WITH_WORDS = 3  # syllables beside a number up to which it still asks for the document
 PHRASE_BOOST = 2.0
 # A unit matching as a pyvi word is also a syllable match: the syllable clause
 # weighs less so the pair is not scored twice at full weight. Applies when
@@ -308,18 +310,24 @@ def build_query(
             text_query = wq.AndMaybe(text_query, wq.Or(preferred))
     query = text_query
     if parsed.numbers or parsed.loose:
+        # A number with a few words asks for the document, then its citers.
+        # In a sentence ("hạn chế … trong thực hiện Kết luận 69") it asks for
+        # the passages about those words among the number's citers: the words
+        # rank, and the document's own opening gets no head start.
+        sentence = len(parsed.all_syllables) > NUMBER_WITH_WORDS
+        scores = (CITE_SCORE,) * 3 if sentence else (NUMBER_SCORE, HEAD_CITE_SCORE, CITE_SCORE)
         numbers = wq.Or(
             [
                 wq.ConstantScoreQuery(clause, score)
-                for fieldname, score in (
-                    ("number", NUMBER_SCORE),
-                    ("head_cites", HEAD_CITE_SCORE),
-                    ("cites", CITE_SCORE),
+                for fieldname, score in zip(
+                    ("number", "head_cites", "cites", "path_cites"), (*scores, PATH_CITE_SCORE)
                 )
                 for clause in [wq.Term(fieldname, key) for key in parsed.numbers]
                 + [_loose_match(fieldname, number) for number in parsed.loose]
             ]
         )
-        # With a number, the number decides what matches; the words only rank.
-        query = wq.AndMaybe(numbers, text_query) if text_query else numbers
+        # With a number, the number decides what matches; the words only
+        # rank, each on its own (a citer rarely holds every word of a sentence).
+        words = wq.Or(required + preferred) if required else None
+        query = wq.AndMaybe(numbers, words) if words else numbers
     return BuiltQuery(query, accented, sequences, set(parsed.numbers), tuple(parsed.loose))

@@ -90,3 +90,17 @@ def test_issuer_level_facet_and_filter(client):
     assert {r["document"]["issuer_level"] for r in district["results"]} == {"Huyện"}
     assert client.get("/api/search?level=huyen").get_json()["total"] > 0  # any case, no diacritics
     assert "Trung ương" in client.get("/api/search?level=Bộ").get_json()["error"]
+
+
+def test_number_in_a_sentence_ranks_passages_by_the_words(find):
+    result = find("hạn chế và nguyên nhân trong thực hiện Kết luận 69", limit=5)
+    top = [p.section_id for p in result.passages]
+    assert result.passages[0].section_id != "mo-dau"  # not the document's opening first
+    assert "phan-1-IV-2-1-2-1" in top[:3] and "phan-1-IV-2-1-2-2" in top  # Hạn chế / Nguyên nhân
+
+
+def test_a_number_in_a_heading_covers_the_sections_under_it(find):
+    # "1.2.2. Nguyên nhân" sits under "1.2. Về thực hiện Kết luận 69 -KL/TU".
+    keys = [(p.doc_id, p.section_id) for p in find("69-KL/TU", limit=200).passages]
+    assert (B426, "phan-1-IV-2-1-2-2") in keys
+    assert keys.index((B426, "phan-1-IV-2-1-2-2")) > keys.index((B426, "phan-1-III-1"))  # after real citers
