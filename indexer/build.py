@@ -29,7 +29,7 @@ from indexer.metadata import (
 from indexer.model import Metadata, ParsedDocument, Section
 from indexer.parser import parse_document
 from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, is_document, read_text
-from indexer.schema import build_schema, slug
+from indexer.schema import INDEX_FORMAT, build_schema, slug
 from indexer.topics import DATA_FILE as TOPICS_FILE
 from indexer.topics import document_topics, section_topics
 
@@ -258,6 +258,7 @@ def build_catalog(
         "documents": entries,
         "skipped": [asdict(s) for s in skipped],
         "sections": indexed,  # searchable sections (headings without text are not)
+        "format": INDEX_FORMAT,
         "corpus_dir": str(corpus_dir.resolve()),
         "corpus_state": state,
         # When reading began: a file changed after it may not be in this index.
@@ -328,6 +329,8 @@ def stale_reason(corpus_dir: Path, index_root: Path) -> str:
         return "chưa có chỉ mục"
     if not corpus_dir.is_dir():
         return f"không có thư mục văn bản {corpus_dir}"
+    if catalog.get("format") != INDEX_FORMAT:
+        return "chỉ mục được lập bằng phiên bản cũ"
     if catalog.get("corpus_dir") != str(corpus_dir.resolve()):
         return "chỉ mục được lập từ thư mục khác"
     if catalog.get("corpus_state") != corpus_state(corpus_dir):

@@ -15,6 +15,9 @@ from analyzers import folded_analyzer, syllable_analyzer, word_analyzer
 from analyzers.normalize import fold_key
 
 HEADING_BOOST = 2.5
+# Bump when fields or analysis change: an index of another format is rebuilt
+# by `tracuu serve` (see indexer.build.stale_reason).
+INDEX_FORMAT = 2
 
 # Field names, by view.
 BODY_FIELDS = {"syllable": "body", "folded": "body_fold", "word": "body_words"}

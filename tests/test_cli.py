@@ -199,6 +199,9 @@ def test_serve_rebuilds_only_a_missing_or_stale_index(tmp_path, make_corpus):
     other.mkdir()
     assert stale_reason(other, root) == "chỉ mục được lập từ thư mục khác"
     assert stale_reason(tmp_path / "gone", root).startswith("không có thư mục văn bản")
+    for catalog in root.glob("gen-*/documents.json"):  # as an older version left them
+        catalog.write_text(catalog.read_text(encoding="utf-8").replace('"format": ', '"format": -'), encoding="utf-8")
+    assert stale_reason(corpus, root) == "chỉ mục được lập bằng phiên bản cũ"
 
 
 def test_serve_keeps_the_old_index_when_the_corpus_is_gone(tmp_path, make_corpus, monkeypatch, capsys):
