@@ -97,7 +97,7 @@ _NUMBER_LINE_RE = re.compile(r"^số(?!\s*đến)\s*:?\s*(?=\d)", re.IGNORECASE)
 # Receiving office's stamp and similar boxes: never the document's own data.
 _STAMP_RE = re.compile(r"^(?:số đến|ngày đến|lưu|chuyển|người nhận)\s*:", re.IGNORECASE)
 # Issuing body in a header block (not "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG BỘ TỈNH …").
-_HEADER_BODY = r"^(?:BAN |VAN PHONG |UY BAN |(?:TINH|HUYEN|THANH|DANG) UY\b)"
+_HEADER_BODY = r"^(?:BAN |VAN PHONG\b|UY BAN |(?:TINH|HUYEN|THANH|DANG) UY\b)"
 
 
 def _type_prefix(line: str) -> tuple[str, str] | None:
