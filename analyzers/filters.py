@@ -107,3 +107,24 @@ class PyviSegmentFilter(Filter):
             if word.chars:
                 word.endchar = group[-1].endchar
             yield word
+
+
+class PairFilter(Filter):
+    """Each two adjacent syllables as one token, ``dân_vận``: proximity as a
+    term lookup instead of a phrase query (posting intersection and position
+    checks, half the time of a long question).
+
+    Expects syllable tokens carrying ``boundary`` (from SyllableTokenizer) and
+    never pairs across one (punctuation, a line break): words on either side
+    of a full stop or a list item's end are not "side by side". Positions are
+    not kept (the fields store frequencies only).
+    """
+
+    def __call__(self, tokens):
+        previous = None
+        for t in tokens:
+            if previous is not None and not t.boundary:
+                pair = t.copy()
+                pair.text = f"{previous}_{t.text}"
+                yield pair
+            previous = t.text
