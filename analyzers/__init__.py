@@ -39,7 +39,7 @@ def word_analyzer():
 
 
 def pair_analyzer():
-    """Adjacent syllables joined, never across punctuation or a line break."""
+    """Adjacent syllables joined, never across a line break."""
     return syllable_analyzer() | PairFilter()
 
 

@@ -111,19 +111,19 @@ class PyviSegmentFilter(Filter):
 
 class PairFilter(Filter):
     """Each two adjacent syllables as one token, ``dân_vận``: proximity as a
-    term lookup instead of a phrase query (posting intersection and position
-    checks, half the time of a long question).
+    term lookup instead of position checks.
 
-    Expects syllable tokens carrying ``boundary`` (from SyllableTokenizer) and
-    never pairs across one (punctuation, a line break): words on either side
-    of a full stop or a list item's end are not "side by side". Positions are
-    not kept (the fields store frequencies only).
+    Expects syllable tokens carrying ``line_start`` (from SyllableTokenizer)
+    and never pairs across a line break: the last word of a paragraph and the
+    first of the next are not side by side. Punctuation within a line does
+    not part a pair, as it does not part a phrase: "DTTS&MN" is the pair
+    dtts_mn. Positions are not kept (the fields store frequencies only).
     """
 
     def __call__(self, tokens):
         previous = None
         for t in tokens:
-            if previous is not None and not t.boundary:
+            if previous is not None and not t.line_start:
                 pair = t.copy()
                 pair.text = f"{previous}_{t.text}"
                 yield pair
