@@ -3,6 +3,8 @@
 - syllables: ``dân``, ``tộc``, ``thiểu``, ``số`` (exact, normalised, lower case)
 - folded syllables: ``dan``, ``toc``, ``thieu``, ``so`` (no diacritics, đ→d)
 - words: ``dân_tộc_thiểu_số`` (pyvi compounds)
+- pairs of adjacent syllables: ``dân_tộc``, ``tộc_thiểu``, ``thiểu_số`` (and
+  folded: ``dan_toc``…), for proximity ranking
 
 >>> [t.text for t in syllable_analyzer()("Tỉnh uỷ Lai Châu")]
 ['tỉnh', 'ủy', 'lai', 'châu']
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from whoosh.analysis import LowercaseFilter
 
-from analyzers.filters import FoldFilter, PyviSegmentFilter, VietnameseNormalizeFilter
+from analyzers.filters import FoldFilter, PairFilter, PyviSegmentFilter, VietnameseNormalizeFilter
 from analyzers.tokenizers import SyllableTokenizer
 
 
@@ -34,6 +36,16 @@ def word_analyzer():
     """The syllable view segmented into pyvi words. Lower case comes first so
     ALL-CAPS headings and body text give the same words."""
     return syllable_analyzer() | PyviSegmentFilter()
+
+
+def pair_analyzer():
+    """Adjacent syllables joined, never across a line break."""
+    return syllable_analyzer() | PairFilter()
+
+
+def folded_pair_analyzer():
+    """The pair view without diacritics."""
+    return folded_analyzer() | PairFilter()
 
 
 _SYLLABLES = syllable_analyzer()

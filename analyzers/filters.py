@@ -107,3 +107,24 @@ class PyviSegmentFilter(Filter):
             if word.chars:
                 word.endchar = group[-1].endchar
             yield word
+
+
+class PairFilter(Filter):
+    """Each two adjacent syllables as one token, ``dân_vận``: proximity as a
+    term lookup instead of position checks.
+
+    Expects syllable tokens carrying ``line_start`` (from SyllableTokenizer)
+    and never pairs across a line break: the last word of a paragraph and the
+    first of the next are not side by side. Punctuation within a line does
+    not part a pair, as it does not part a phrase: "DTTS&MN" is the pair
+    dtts_mn. Positions are not kept (the fields store frequencies only).
+    """
+
+    def __call__(self, tokens):
+        previous = None
+        for t in tokens:
+            if previous is not None and not t.line_start:
+                pair = t.copy()
+                pair.text = f"{previous}_{t.text}"
+                yield pair
+            previous = t.text

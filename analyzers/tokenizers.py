@@ -23,7 +23,8 @@ class SyllableTokenizer(Tokenizer):
     Each token has ``text`` (NFC), ``pos``, ``startchar``/``endchar`` into the
     text as given (computed from the match, so repeated words keep their own
     offsets) and ``boundary``: True when punctuation or a line break separates
-    it from the previous token.
+    it from the previous token; ``line_start``: True when a line break does
+    (a new paragraph, heading or list item).
     """
 
     def __call__(
@@ -42,7 +43,7 @@ class SyllableTokenizer(Tokenizer):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             t.original = t.text = nfc(value)
-            t.boundary = True
+            t.boundary = t.line_start = True
             t.boost = 1.0
             if positions:
                 t.pos = start_pos
@@ -60,6 +61,7 @@ class SyllableTokenizer(Tokenizer):
             t.stopped = False
             gap = value[previous_end : match.start()] if previous_end is not None else ""
             t.boundary = previous_end is None or not _SOFT_GAP.fullmatch(gap)
+            t.line_start = previous_end is None or "\n" in gap or "\r" in gap
             t.is_number = match.group("num") is not None
             previous_end = match.end()
             if positions:

@@ -4,8 +4,9 @@ Two query sets, in one run:
 
 - ALQAC legal questions (``train_verified.json`` + ``train_unverified.json``,
   530; the verified 100 also shown apart): the laws of ``law.json`` are
-  indexed with the project's own schema and analyzers, a law as a document,
-  an article (Điều) as a section whose first line is its heading;
+  indexed by the project's own field building, a law as a document titled
+  with its name, an article (Điều) as a section whose first line is its
+  heading;
 - the project's own query set (``tests/data/queries.toml``) over ``corpus/``,
   indexed by ``indexer.build`` as ``tracuu index`` does, filters included.
 
@@ -51,7 +52,8 @@ from whoosh.fields import ID, STORED, TEXT, Schema  # noqa: E402
 from whoosh.scoring import BM25F  # noqa: E402
 
 from analyzers import syllable_analyzer, word_analyzer  # noqa: E402
-from indexer.build import _section_fields, build_index, load_corpus  # noqa: E402
+from indexer.build import CorpusDocument, _section_fields, build_index, load_corpus  # noqa: E402
+from indexer.model import Metadata, ParsedDocument, Section  # noqa: E402
 from indexer.schema import build_schema  # noqa: E402
 from indexer.store import OpenIndex, open_current  # noqa: E402
 from search_app.evaluate import (  # noqa: E402
@@ -91,24 +93,34 @@ def _add_baseline(writer, key: str, text: str, filters: dict) -> None:
     writer.add_document(key=key, **views, **{k: v for k, v in filters.items() if v is not None})
 
 
+def alqac_documents(law_path: Path) -> list[CorpusDocument]:
+    """Each law as a parsed document titled with its name, an article as a
+    section (its first line the heading), so the project's own field building
+    (`_section_fields`) indexes them and tuned weights carry over. No opening
+    section: the law has no preamble, and the questions never ask for one."""
+    documents = []
+    for law in json.loads(law_path.read_text(encoding="utf-8")):
+        sections = []
+        for position, article in enumerate(law["articles"], 1):
+            title, _, body = article["text"].strip().partition("\n")
+            sections.append(
+                Section(article["id"], title.strip(), (), body.strip(), position, level=1)
+            )
+        parsed = ParsedDocument(law["id"], law_path, "", [], sections, [], [])
+        documents.append(CorpusDocument(parsed, Metadata(doc_type="Luật", title=law["id"])))
+    return documents
+
+
 def alqac_indexes(law_path: Path, folder: Path) -> tuple[OpenIndex, whoosh_index.Index]:
     project = whoosh_index.create_in(str(folder / "project"), build_schema())
     baseline = whoosh_index.create_in(str(folder / "baseline"), baseline_schema())
     pw, bw = project.writer(limitmb=256), baseline.writer(limitmb=256)
-    position = 0
-    for law in json.loads(law_path.read_text(encoding="utf-8")):
-        for article in law["articles"]:
-            title, _, body = article["text"].strip().partition("\n")
-            heading, body = title.strip(), body.strip()
-            key = f"{law['id']}#{article['id']}"
-            pw.add_document(
-                key=key, doc_id=law["id"], section_id=article["id"],
-                position=position, heading=heading, path=[], text=body, footnotes=[],
-                head=heading, head_fold=heading, head_words=heading,
-                body=body, body_fold=body, body_words=body,
-            )  # fmt: skip
-            _add_baseline(bw, key, f"{heading}\n{body}", {})
-            position += 1
+    for document in alqac_documents(law_path):
+        for section in document.parsed.sections:
+            fields = _section_fields(document, section)
+            pw.add_document(**{k: v for k, v in fields.items() if v is not None})
+            # The baselines see the article only, not the law's name.
+            _add_baseline(bw, fields["key"], f"{section.heading}\n{section.text}", {})
     pw.commit()
     bw.commit()
     return OpenIndex(project, {"documents": []}), baseline

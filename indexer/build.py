@@ -133,6 +133,8 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
         # searchable there.
         head_text = " ".join(filter(None, [meta.doc_type, meta.number, meta.title]))
     body = section.searchable_text
+    # Where the section stands: the opening's heading already is the title.
+    context = "\n".join(([meta.title] if section.position else []) + list(section.path))
     own = number_key(meta.number) if meta.number else ""
     cited_in_heading = sorted({m.key for m in find_numbers(heading)} - {own})
     cited = sorted({m.key for m in find_numbers(f"{heading}\n{body}")} - {own})
@@ -153,6 +155,13 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
         body=body,
         body_fold=body,
         body_words=body,
+        head_pairs=head_text,
+        head_pairs_fold=head_text,
+        body_pairs=body,
+        body_pairs_fold=body,
+        context=context or None,
+        context_fold=context or None,
+        context_words=context or None,
         number=own if section.position == 0 and own else None,
         head_cites=" ".join(cited_in_heading) or None,
         cites=" ".join(cited) or None,

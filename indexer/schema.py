@@ -2,7 +2,10 @@
 
 Each section carries its document's metadata so filters and facets work on
 sections. Text is indexed three ways (syllables, folded syllables, pyvi
-words), for the heading and the body; headings weigh more in BM25F.
+words), for the heading and the body; headings weigh more in BM25F. Adjacent
+syllable pairs (accented and folded) are indexed too, as single terms, so
+proximity ranking is a term lookup. A section's context (its document's title
+and the headings above it) is a field of its own, weighted low in queries.
 """
 
 from __future__ import annotations
@@ -11,17 +14,31 @@ import re
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from analyzers import folded_analyzer, syllable_analyzer, word_analyzer
+from analyzers import (
+    folded_analyzer,
+    folded_pair_analyzer,
+    pair_analyzer,
+    syllable_analyzer,
+    word_analyzer,
+)
 from analyzers.normalize import fold_key
 
 HEADING_BOOST = 2.5
 # Bump when fields or analysis change: an index of another format is rebuilt
 # by `tracuu serve` (see indexer.build.stale_reason).
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 
 # Field names, by view.
-BODY_FIELDS = {"syllable": "body", "folded": "body_fold", "word": "body_words"}
-HEAD_FIELDS = {"syllable": "head", "folded": "head_fold", "word": "head_words"}
+BODY_FIELDS = {
+    "syllable": "body", "folded": "body_fold", "word": "body_words",
+    "pair": "body_pairs", "folded_pair": "body_pairs_fold",
+}  # fmt: skip
+HEAD_FIELDS = {
+    "syllable": "head", "folded": "head_fold", "word": "head_words",
+    "pair": "head_pairs", "folded_pair": "head_pairs_fold",
+}  # fmt: skip
+# Title of the document and ancestor headings, outermost first.
+CONTEXT_FIELDS = {"syllable": "context", "folded": "context_fold", "word": "context_words"}
 
 
 def slug(text: str) -> str:
@@ -31,6 +48,7 @@ def slug(text: str) -> str:
 
 def build_schema() -> Schema:
     syllable, folded, word = syllable_analyzer(), folded_analyzer(), word_analyzer()
+    pair, folded_pair = pair_analyzer(), folded_pair_analyzer()
     return Schema(
         key=ID(unique=True, stored=True),  # "<doc_id>#<section_id>"
         doc_id=ID(stored=True),
@@ -46,6 +64,14 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=syllable, phrase=True),
         body_fold=TEXT(analyzer=folded, phrase=True),
         body_words=TEXT(analyzer=word, phrase=False),
+        # Pairs are looked up, never matched as phrases: no positions.
+        head_pairs=TEXT(analyzer=pair, phrase=False, field_boost=HEADING_BOOST),
+        head_pairs_fold=TEXT(analyzer=folded_pair, phrase=False, field_boost=HEADING_BOOST),
+        body_pairs=TEXT(analyzer=pair, phrase=False),
+        body_pairs_fold=TEXT(analyzer=folded_pair, phrase=False),
+        context=TEXT(analyzer=syllable, phrase=True),
+        context_fold=TEXT(analyzer=folded, phrase=True),
+        context_words=TEXT(analyzer=word, phrase=False),
         # The document's own number, on its opening section only, so a number
         # query finds the document once; numbers a section cites go in `cites`.
         number=KEYWORD(),

@@ -29,7 +29,7 @@ from analyzers.docnumber import LooseNumber, find_loose_numbers, find_numbers
 from analyzers.filters import segment_labels
 from analyzers.normalize import fold, has_diacritics, nfc
 from indexer.citations import DOC_TYPES, type_codes
-from indexer.schema import BODY_FIELDS, HEAD_FIELDS
+from indexer.schema import BODY_FIELDS, CONTEXT_FIELDS, HEAD_FIELDS
 
 MAX_QUERY_CHARS = 1000
 # The whole-run phrase bonus only for runs this short: longer runs (questions)
@@ -52,10 +52,14 @@ PHRASE_BOOST = 2.0
 # weighs less so the pair is not scored twice at full weight. Applies when
 # sections are ranked by how many words match (questions, partial matches).
 SYLLABLE_WEIGHT = 0.5
-# In that ranking, each pair of adjacent query syllables found side by side
-# in a section adds this much (proximity: words of the question that stay
-# together in the answer). Sweeps in BENCHMARKS.md.
+# Each pair of adjacent query syllables found side by side in a section adds
+# this much (proximity: words of the query that stay together in the answer),
+# for every query of two or more syllables. Sweeps in BENCHMARKS.md.
 PAIR_BOOST = 2.0
+# A unit found in the section's context (document title, headings above it)
+# counts, lightly: a question naming the law, a query naming the part of a
+# report, finds the sections under it without outranking the text itself.
+CONTEXT_BOOST = 0.5
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
@@ -224,10 +228,25 @@ def _loose_match(fieldname: str, number: LooseNumber) -> wq.Query:
     )
 
 
-def _sequence(fieldname: str, terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
+_PAIR_VIEWS = {"syllable": "pair", "folded": "folded_pair"}
+
+
+def _adjacent(fields: dict, view: str, a: str, b: str, boost: float) -> wq.Query:
+    """Syllables ``a`` and ``b`` side by side, scored as the two syllables
+    (what a phrase query scores, tuned so), found by the pair term: an
+    intersection with a short posting list instead of position checks."""
+    both = wq.And([wq.Term(fields[view], a), wq.Term(fields[view], b)], boost=boost)
+    return wq.Require(both, wq.Term(fields[_PAIR_VIEWS[view]], f"{a}_{b}"))
+
+
+def _sequence(fields: dict, view: str, terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
+    """``terms`` side by side in one of ``fields``' views; two syllables
+    through the pair view where the fields have one."""
     if len(terms) == 1:
-        return wq.Term(fieldname, terms[0], boost=boost)
-    return wq.Phrase(fieldname, list(terms), boost=boost)
+        return wq.Term(fields[view], terms[0], boost=boost)
+    if len(terms) == 2 and _PAIR_VIEWS[view] in fields:
+        return _adjacent(fields, view, *terms, boost=boost)
+    return wq.Phrase(fields[view], list(terms), boost=boost)
 
 
 def _match(
@@ -235,21 +254,24 @@ def _match(
 ) -> wq.Query:
     """``terms`` anywhere in a section, as a word or adjacent syllables."""
     weighted = ((BODY_FIELDS, boost), (HEAD_FIELDS, boost * HEAD_QUERY_BOOST))
+    if CONTEXT_BOOST:
+        weighted += ((CONTEXT_FIELDS, boost * CONTEXT_BOOST),)
     if not accented:
         folded = tuple(fold(t) for t in terms)
-        return wq.Or([_sequence(f["folded"], folded, b) for f, b in weighted])
-    clauses = [_sequence(f["syllable"], terms, b * syllable_weight) for f, b in weighted]
+        return wq.Or([_sequence(f, "folded", folded, b) for f, b in weighted])
+    clauses = [_sequence(f, "syllable", terms, b * syllable_weight) for f, b in weighted]
     clauses += [wq.Term(f["word"], "_".join(terms), boost=b) for f, b in weighted]
     return wq.Or(clauses)
 
 
 def _pairs(run: list[str], accented: bool) -> list[wq.Query]:
-    """Adjacent syllables of the query, each pair as a phrase (proximity)."""
+    """Adjacent syllables of the query, each pair found side by side in the
+    body or heading (proximity)."""
     view = "syllable" if accented else "folded"
     terms = run if accented else [fold(s) for s in run]
     pairs = dict.fromkeys(zip(terms, terms[1:]))
     weighted = ((BODY_FIELDS, PAIR_BOOST), (HEAD_FIELDS, PAIR_BOOST * HEAD_QUERY_BOOST))
-    return [wq.Phrase(f[view], list(pair), boost=b) for pair in pairs for f, b in weighted]
+    return [_adjacent(f, view, a, b, boost) for a, b in pairs for f, boost in weighted]
 
 
 @dataclass
@@ -296,8 +318,7 @@ def build_query(
                     mark(run[start : start + size], exact=False)
         if 1 < len(run) <= PHRASE_MAX_SYLLABLES:
             preferred.append(_match(tuple(run), accented, boost=PHRASE_BOOST))
-        if not match_all:
-            preferred.extend(_pairs(run, accented))
+        preferred.extend(_pairs(run, accented))
     for phrase in parsed.phrases:
         phrase_accented = accented and has_diacritics("".join(phrase))
         required.append(_match(tuple(phrase), phrase_accented))

@@ -2,7 +2,15 @@ import unicodedata
 
 import pytest
 
-from analyzers import folded_analyzer, syllable_analyzer, syllables, word_analyzer, words
+from analyzers import (
+    folded_analyzer,
+    folded_pair_analyzer,
+    pair_analyzer,
+    syllable_analyzer,
+    syllables,
+    word_analyzer,
+    words,
+)
 from analyzers.abbreviations import load_abbreviations
 from analyzers.datafiles import DataFileError
 from analyzers.docnumber import find_numbers, number_key
@@ -85,6 +93,17 @@ def test_words_carry_consecutive_positions_and_whole_word_offsets():
 
 def test_words_never_join_across_punctuation():
     assert "dân_vận" not in words("công tác dân. Vận động")
+
+
+def test_pairs_are_adjacent_syllables_joined_in_both_views():
+    text = "Công tác Dân vận Tỉnh uỷ"
+    assert [t.text for t in pair_analyzer()(text)] == ["công_tác", "tác_dân", "dân_vận", "vận_tỉnh", "tỉnh_ủy"]
+    assert [t.text for t in folded_pair_analyzer()(text)] == ["cong_tac", "tac_dan", "dan_van", "van_tinh", "tinh_uy"]
+
+
+def test_pairs_never_span_a_line_break_but_do_span_punctuation_like_a_phrase():
+    pairs = [t.text for t in pair_analyzer()("công tác dân\nvận động; vùng DTTS&MN")]
+    assert pairs == ["công_tác", "tác_dân", "vận_động", "động_vùng", "vùng_dtts", "dtts_mn"]
 
 
 def test_common_words_are_not_stopwords():

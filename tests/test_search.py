@@ -262,3 +262,20 @@ def test_a_long_question_is_ranked_by_how_many_words_match(find):
     result = find(question)
     assert not result.notes  # ranking by matched words is the plan for questions, not a fallback
     assert "rừng" in result.passages[0].text
+
+
+
+def test_words_of_a_parent_heading_find_the_sections_under_it(find):
+    # "1.2.2. Nguyên nhân" says neither "đánh giá" nor "chung"; its ancestor
+    # heading "IV. ĐÁNH GIÁ CHUNG" does, so every word still matches.
+    result = find("đánh giá chung nguyên nhân")
+    assert not result.notes  # not the "most words" fallback
+    assert "phan-1-IV-2-1-2-2" in [p.section_id for p in result.passages]
+
+
+def test_a_section_saying_the_words_ranks_above_one_whose_headings_say_them(find):
+    passages = find("nguyên nhân").passages
+    says = [i for i, p in enumerate(passages) if "nguyên nhân" in f"{p.heading} {p.text}".lower()]
+    under = [i for i, p in enumerate(passages) if i not in says]
+    assert says and under  # both kinds are found: "2. Hạn chế, khuyết điểm và nguyên nhân" has children
+    assert max(says) < min(under)
