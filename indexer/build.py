@@ -6,6 +6,7 @@ import json
 import re
 import time
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from tqdm import tqdm
@@ -55,6 +56,20 @@ class CorpusDocument:
     parsed: ParsedDocument
     metadata: Metadata
     warnings: list[str] = field(default_factory=list)
+
+    def heading(self, section: Section) -> str:
+        """A section's heading as the index shows it: the opening's is the title."""
+        if section.position == 0:
+            return self.metadata.title or self.metadata.doc_type
+        return section.heading
+
+    @cached_property
+    def section_topics(self) -> dict[str, list[str]]:
+        """Topics per section id, counted once for the index and the catalog."""
+        return {
+            s.section_id: section_topics(f"{self.heading(s)}\n{s.searchable_text}")
+            for s in self.parsed.sections
+        }
 
 
 @dataclass
@@ -125,10 +140,9 @@ def load_corpus(corpus_dir: Path, progress: bool = False):
 
 def _section_fields(document: CorpusDocument, section: Section) -> dict:
     meta = document.metadata
-    heading = section.heading
+    heading = document.heading(section)
     head_text = heading
     if section.position == 0:
-        heading = meta.title or meta.doc_type
         # The opening stands for the whole document: its type and number are
         # searchable there.
         head_text = " ".join(filter(None, [meta.doc_type, meta.number, meta.title]))
@@ -139,7 +153,7 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
     cited_in_heading = sorted({m.key for m in find_numbers(heading)} - {own})
     cited = sorted({m.key for m in find_numbers(f"{heading}\n{body}")} - {own})
     in_path = sorted({m.key for h in section.path for m in find_numbers(h)} - {own} - set(cited))
-    topics = section_topics(f"{heading}\n{body}")
+    topics = document.section_topics[section.section_id]
     return dict(
         key=f"{document.parsed.doc_id}#{section.section_id}",
         doc_id=document.parsed.doc_id,
@@ -176,16 +190,15 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
     )
 
 
-def section_citations(parsed: ParsedDocument, own: str, title: str = "") -> list[dict]:
+def section_citations(document: CorpusDocument, own: str) -> list[dict]:
     """The documents each section cites, in reading order: one entry per
     section and number, with the most the text says of it (type, date,
     issuer, title). ``doc_id`` is filled in by build_catalog."""
     found: list[dict] = []
-    for section in parsed.sections:
+    for section in document.parsed.sections:
         here: dict[str, dict] = {}
-        # The opening's heading is the document's title (filled in at indexing).
-        heading = section.heading or (title if section.position == 0 else "")
-        for c in extract_citations(nfc(f"{heading}\n{section.searchable_text}")):
+        text = f"{document.heading(section)}\n{section.searchable_text}"
+        for c in extract_citations(nfc(text)):
             if c.key == own:
                 continue
             entry = {
@@ -230,10 +243,8 @@ def catalog_entry(document: CorpusDocument) -> dict:
         "recipients": meta.recipients,
         "sources": meta.sources,
         "citation": formal_citation(meta),
-        "topics": document_topics(
-            [section_topics(f"{s.heading}\n{s.searchable_text}") for s in parsed.sections], whole
-        ),
-        "cites": section_citations(parsed, own, meta.title),
+        "topics": document_topics(list(document.section_topics.values()), whole),
+        "cites": section_citations(document, own),
         "sections": [
             {"section_id": s.section_id, "heading": s.heading, "level": s.level}
             for s in parsed.sections

@@ -105,5 +105,5 @@ def document_topics(sections: list[list[str]], text: str) -> list[str]:
     """The union of a document's section topics, strongest (most cue hits in
     the whole text) first."""
     union = {label for labels in sections for label in labels}
-    counts = count_cues(text)
-    return sorted(union, key=lambda label: -counts.get(label, 0))
+    counts = count_cues(text)  # in file order, which breaks ties: a set has no order of its own
+    return [label for label in sorted(counts, key=lambda label: -counts[label]) if label in union]

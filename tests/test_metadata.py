@@ -439,6 +439,10 @@ def test_section_topics_need_two_cues_and_documents_take_the_union():
     sections = [["Rừng và môi trường"], [], ["Kinh tế và giảm nghèo", "Rừng và môi trường"]]
     text = "giảm nghèo " * 5 + "bảo vệ rừng " * 2
     assert document_topics(sections, text) == ["Kinh tế và giảm nghèo", "Rừng và môi trường"]
+    # Ties keep the order of the topic list, run after run.
+    tied = [["Rừng và môi trường", "Kinh tế và giảm nghèo"]]
+    labels = [t.label for t in load_topics()]
+    assert document_topics(tied, "") == sorted(tied[0], key=labels.index)
 
 
 @pytest.mark.parametrize(
