@@ -37,13 +37,14 @@ def passage_item(passage: Passage, state: dict | None = None) -> dict:
         section, quoted = passage.section_id, quote_from(passage.text, passage.highlights)
     link = permalink(passage.doc_id, section)
     citation = passage_citation(passage.document.get("citation") or "", label, quoted, link)
+    snippet = marked(passage.snippet, passage.snippet_highlights)
     return {
         "doc_id": passage.doc_id,
         "section_id": passage.section_id,
         "heading": passage.heading,
         "path": passage.path,
         "text": passage.text,
-        "snippet_html": str(marked(passage.snippet, passage.snippet_highlights)),
+        "snippet_html": str(snippet),
         "score": passage.score,
         "url": link,
         "citation": citation,
@@ -51,7 +52,7 @@ def passage_item(passage: Passage, state: dict | None = None) -> dict:
         "document": {name: passage.document.get(name) for name in DOCUMENT_FIELDS},
         # For the page only.
         "_heading_html": marked(passage.heading, passage.heading_highlights),
-        "_snippet": marked(passage.snippet, passage.snippet_highlights),
+        "_snippet": snippet,
         "_label": label,
         "_open_url": url_for(
             "views.document", doc_id=passage.doc_id, _anchor=section or None, **(state or {})

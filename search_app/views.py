@@ -12,7 +12,7 @@ from search_app.labels import FACET_LABELS, SORT_LABELS, source_label
 from search_app.documents import document_sections, find_document
 from search_app.params import BadParameter, SearchRequest, parse_search_args
 from search_app.present import passage_item, permalink
-from search_app.query import QueryError, build_query, parse_query
+from search_app.query import BuiltQuery, QueryError, build_query, parse_query
 from search_app.render import marked, passage_citation, quote_from, render_text, section_label, short
 from search_app.search import FACETS, highlight_spans, search_page
 
@@ -129,9 +129,9 @@ def _search_state() -> dict:
         return {"q": request.args.get("q", "")[:200]} if request.args.get("q") else {}
 
 
-def _highlighter(q: str):
-    """Spans of the query's words in a text; the folded view when the query's
-    exact diacritics are nowhere in the document."""
+def _highlighter(q: str, sections) -> BuiltQuery | None:
+    """What to mark of the query in a document: its words with their
+    diacritics, or without them when the exact spelling is nowhere in it."""
     if not q.strip():
         return None
     try:
@@ -139,8 +139,9 @@ def _highlighter(q: str):
     except QueryError:
         return None
     exact = build_query(parsed)
-    folded = build_query(parsed, accented=False) if exact.accented else None
-    return exact, folded
+    if not exact.accented or any(highlight_spans(f"{s.heading}\n{s.text}", exact) for s in sections):
+        return exact
+    return build_query(parsed, accented=False)
 
 
 @blueprint.get("/doc/<doc_id>")
@@ -152,13 +153,7 @@ def document(doc_id: str):
                                message=f"Không có văn bản “{doc_id[:80]}” trong kho."), 404
     q = (request.args.get("q") or "")[:1000]
     sections = document_sections(index, meta)
-    built = _highlighter(q)
-    if built and built[1] is not None:
-        exact, folded = built
-        anywhere = any(highlight_spans(s.heading + "\n" + s.text, exact) for s in sections)
-        built = exact if anywhere else folded
-    elif built:
-        built = built[0]
+    built = _highlighter(q, sections)
     shown = []
     for s in sections:
         spans = highlight_spans(s.text, built)
