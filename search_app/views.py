@@ -131,7 +131,7 @@ def _search_state() -> dict:
 
 def _highlighter(q: str, sections) -> BuiltQuery | None:
     """What to mark of the query in a document: its words with their
-    diacritics, or without them when the exact spelling is nowhere in it."""
+    diacritics, or without them when that marks more of the document."""
     if not q.strip():
         return None
     try:
@@ -139,9 +139,17 @@ def _highlighter(q: str, sections) -> BuiltQuery | None:
     except QueryError:
         return None
     exact = build_query(parsed)
-    if not exact.accented or any(highlight_spans(f"{s.heading}\n{s.text}", exact) for s in sections):
+    if not exact.accented:
         return exact
-    return build_query(parsed, accented=False)
+    folded = build_query(parsed, accented=False)
+
+    def covered(built):
+        texts = [f"{s.heading}\n{s.text}" for s in sections]
+        return sum(end - start for text in texts for start, end in highlight_spans(text, built))
+
+    # "bảo vê rừng": the exact spelling marks only "bảo" here and there, the
+    # folded one the whole "bảo vệ rừng" the search found.
+    return folded if covered(folded) > covered(exact) else exact
 
 
 @blueprint.get("/doc/<doc_id>")

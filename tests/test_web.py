@@ -302,6 +302,11 @@ def test_document_page_highlights_the_query(client):
     page = html(client, f"/doc/{B426}?q=dan+van")
     assert "<mark>dân vận</mark>" in page.lower() and "Đang tô sáng" in page
     assert "<mark>" not in html(client, f"/doc/{B426}")
+    # A misspelt diacritic: the words the search found are marked, not just "bảo".
+    misspelt = html(client, f"/doc/{B426}?q=" + quote("bảo vê rừng"))
+    assert "<mark>bảo vệ rừng</mark>" in misspelt.lower()
+    exact = html(client, f"/doc/{B426}?q=" + quote("công tác dân vận"))
+    assert "<mark>công tác dân vận</mark>" in exact.lower()
 
 
 @pytest.mark.parametrize("doc_id", ["nope", "..%2F..%2Fetc%2Fpasswd", "000_8b1cbe83c3de1fbc.txt", "%00"])
