@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 from whoosh import collectors
 from whoosh import query as wq
 from whoosh.scoring import BM25F
@@ -18,7 +18,8 @@ from indexer.schema import BODY_FIELDS, slug
 from indexer.store import OpenIndex
 from indexer.topics import load_topics
 from search_app.query import BuiltQuery, QueryError, build_query, parse_query
-from search_app.sections import section_rows, topic_labels
+from search_app.engine import Engine, Matches, engine_for
+from search_app.sections import Columns, section_columns, topic_labels
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 200
@@ -293,12 +294,52 @@ def _attempts(parsed):
             yield _Attempt(False, match_all, note or FOLDED_NOTE)
 
 
-def _all_matches(searcher, query: wq.Query) -> list[tuple[float, int]]:
-    """Every match as (score, docnum), best first, scored exactly (see top_hits)."""
-    collector = collectors.UnlimitedCollector()
-    collector.replace = 0
-    searcher.search_with_collector(query, collector)
-    return list(collector.results().top_n)
+def _contains(sequence: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(sequence[i : i + n] == part for i in range(len(sequence) - n + 1))
+
+
+def _filter_masks(filters: Filters, parts: dict, columns: Columns, engine: Engine, searcher) -> dict:
+    """Each filter as the sections it allows (bool by document number), from
+    the per-section columns; what the Whoosh filter ``parts`` would select."""
+    masks = {}
+    facets = columns.facets
+    for name in parts:
+        if name == "year":
+            low = filters.year if filters.year is not None else filters.year_from
+            high = filters.year if filters.year is not None else filters.year_to
+            mask = columns.years > 0
+            if low is not None:
+                mask &= columns.years >= low
+            if high is not None:
+                mask &= columns.years <= high
+        elif name == "issuer":
+            # An issuer's whole name (a facet link) means that issuer alone,
+            # not every issuer whose name contains it ("Văn phòng Tỉnh ủy"
+            # within "Văn phòng Tỉnh ủy Lai Châu"); part of a name, all of them.
+            key = slug(filters.issuer)
+            mask = facets["issuer"].mask(lambda value: slug(value) == key)
+            if not mask.any():
+                wanted = [t.text for t in folded_analyzer()(filters.issuer)]
+                mask = facets["issuer"].mask(
+                    lambda value: _contains([t.text for t in folded_analyzer()(value)], wanted)
+                )
+        elif name == "cites":
+            mask = engine.evaluate(searcher, parts[name]).matched
+        else:
+            key = parts[name].text  # a Term on the slug
+            mask = facets[name].mask(lambda value: slug(str(value)) == key)
+        masks[name] = mask & columns.live
+    return masks
+
+
+def _all_but(masks: dict, size: int, left_out: str = "") -> np.ndarray:
+    """Sections every filter allows, ``left_out``'s aside."""
+    allowed = np.ones(size, dtype=bool)
+    for name, mask in masks.items():
+        if name != left_out:
+            allowed &= mask
+    return allowed
 
 
 def _spelling_found(parsed, passage: Passage) -> str:
@@ -332,7 +373,7 @@ def _accented_forms(index: OpenIndex, reader) -> dict[str, str]:
     return forms
 
 
-def _suggestion(index: OpenIndex, searcher, parsed, within: set[int] | None) -> str:
+def _suggestion(index: OpenIndex, engine: Engine, searcher, parsed, within: np.ndarray) -> str:
     """The query with each word the index lacks replaced by the nearest one it
     has, when every word then exists and the whole query, all words required,
     finds something; "" otherwise.
@@ -378,21 +419,30 @@ def _suggestion(index: OpenIndex, searcher, parsed, within: set[int] | None) -> 
     text = " ".join([*parsed.numbers, *('"' + " ".join(p) + '"' for p in parsed.phrases), *chunks])
     corrected = parse_query(text)
     built = build_query(corrected, corrected.accented, match_all=True)
-    return text if not top_hits(searcher, built.query, within, 1).is_empty() else ""
+    return text if (engine.evaluate(searcher, built.query).matched & within).any() else ""
 
 
-def _order(matches, rows, sort: str):
+def _page_order(kept: np.ndarray, scores: np.ndarray, columns: Columns, sort: str, stop: int):
+    """Document numbers of the first ``stop`` kept sections in order: by
+    score (ties by document number, as Whoosh orders them), or newest first
+    and, within a document, in reading order."""
+    found = np.flatnonzero(kept)
     if sort == "date":
-        # Newest first; within a document, in reading order.
-        matches = sorted(matches, key=lambda m: (rows[m[1]].doc_id, rows[m[1]].position))
-        return sorted(matches, key=lambda m: rows[m[1]].date_key, reverse=True)
-    return matches
+        order = np.lexsort((columns.position[found], columns.doc_rank[found], -columns.date_rank[found]))
+        return found[order][:stop]
+    if len(found) > stop:
+        # Only the best ``stop`` need sorting; ties at the cut are kept.
+        cut = -np.partition(-scores[found], stop - 1)[stop - 1]
+        found = found[scores[found] >= cut]
+    return found[np.lexsort((found, -scores[found]))][:stop]
 
 
-def _facet_list(facet: str, counts: Counter) -> list[tuple[object, int]]:
+def _facet_list(facet: str, counts: dict) -> list[tuple[object, int]]:
     if facet == "year":
         return sorted(counts.items(), key=lambda item: -item[0])
     return sorted(counts.items(), key=lambda item: (-item[1], fold(str(item[0]))))
+
+
 
 
 def search_page(
@@ -416,31 +466,21 @@ def search_page(
     per_page = max(1, min(int(per_page), MAX_LIMIT))
     filters = filters or Filters()
     parts = filters.parts()
-    rows = section_rows(index)
+    engine = engine_for(index, BM25_B, BM25_K1)
+    columns = section_columns(index)
     documents = index.documents
     notes: list[str] = []
     built: BuiltQuery | None = None
     suggestion = ""
     with index.index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)) as searcher:
-        allowed = {name: set(searcher.docs_for_query(q)) for name, q in parts.items()}
-        if "issuer" in allowed:
-            # An issuer's whole name (a facet link) means that issuer alone,
-            # not every issuer whose name contains it ("Văn phòng Tỉnh ủy"
-            # within "Văn phòng Tỉnh ủy Lai Châu"); part of a name, all of them.
-            exact = set(searcher.docs_for_query(wq.Term("issuer_key", slug(filters.issuer))))
-            if exact:
-                allowed["issuer"] = exact
-
-        def failing(docnum):
-            return [name for name, docs in allowed.items() if docnum not in docs]
-
+        masks = _filter_masks(filters, parts, columns, engine, searcher)
         if not text.strip():
             parsed = None
-            matches = [(0.0, n) for n, row in enumerate(rows) if row is not None]
+            matches = Matches(columns.live.copy(), np.zeros(engine.size))
             sort = "date"
         else:
             parsed = parse_query(text)
-            if parsed.loose and not _all_matches(searcher, build_query(parsed).query):
+            if parsed.loose and not engine.evaluate(searcher, build_query(parsed).query).matched.any():
                 # "tt 5" meant no document: read it as words.
                 parsed = parse_query(text, loose=False)
             # Loosen only when the stricter plan finds nothing anywhere: when
@@ -448,40 +488,35 @@ def search_page(
             # "none within the filters", with the counts for dropping each.
             for attempt in _attempts(parsed):
                 built = build_query(parsed, attempt.accented, attempt.match_all)
-                matches = _all_matches(searcher, built.query)
-                if matches:
+                matches = engine.evaluate(searcher, built.query)
+                if matches.matched.any():
                     if attempt.note:
                         notes.append(attempt.note)
                     break
-        kept = []
-        facets = {facet: Counter() for facet in FACETS}
-        without = Counter()
-        for score, docnum in matches:
-            missed = failing(docnum)
-            if len(missed) > 1:
-                continue
-            row = rows[docnum]
-            counted = FACETS if not missed else [name for name in missed if name in facets]
-            for facet in counted:
-                facets[facet].update(row.facet_values(facet))
-            if missed:
-                without[missed[0]] += 1
-            else:
-                kept.append((score, docnum))
-        total = len(kept)
-        without = {name: total + without[name] for name in parts}
+        matched = matches.matched
+        kept = matched & _all_but(masks, engine.size)
+        total = int(np.count_nonzero(kept))
+        without = {name: int(np.count_nonzero(matched & _all_but(masks, engine.size, name))) for name in parts}
+        # Each facet's counts leave out its own filter.
+        facets = {
+            facet: columns.facets[facet].counts(
+                matched & _all_but(masks, engine.size, facet) if facet in masks else kept
+            )
+            for facet in FACETS
+        }
         start = (page - 1) * per_page
-        shown = _order(kept, rows, sort)[start : start + per_page]
-        passages = [_passage(searcher.stored_fields(n), score, built, documents) for score, n in shown]
+        shown = _page_order(kept, matches.scores, columns, sort, start + per_page)[start:]
+        passages = [
+            _passage(searcher.stored_fields(int(n)), float(matches.scores[n]), built, documents) for n in shown
+        ]
         if parsed is not None and FOLDED_NOTE in notes and passages:
             suggestion = _spelling_found(parsed, passages[0])
         elif parsed is not None and (not total or notes):
-            within = set.intersection(*allowed.values()) if allowed else None
-            suggestion = _suggestion(index, searcher, parsed, within)
+            suggestion = _suggestion(index, engine, searcher, parsed, _all_but(masks, engine.size))
     return Page(
         query=parsed.raw if parsed else "",
         total=total,
-        unfiltered=len(matches),
+        unfiltered=matches.count(),
         without=without,
         page=page,
         per_page=per_page,

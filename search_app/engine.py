@@ -1,0 +1,277 @@
+"""Whoosh query trees evaluated over whole posting lists with numpy.
+
+Whoosh scores a query one matching section at a time, in Python (2–3 µs a
+posting), and prunes only with bounds too low for our AndMaybe trees (see
+``search.top_hits``), so ranking every match of a common word at 100k
+sections took seconds. Here the same trees are evaluated a posting list at a
+time: each term's postings are read block by block from Whoosh's own files,
+scored with Whoosh's BM25F formula (its idf, its average and quantised field
+lengths) into one array, and cached per index generation; compound queries
+are array operations. The scores equal Whoosh's (tests/test_engine.py
+compares them on every query of the own query set), so the ranking is
+unchanged and only its cost is.
+
+Node types the project builds (Term, And, Or, AndMaybe, Require,
+ConstantScoreQuery, Prefix/Wildcard, Every, AndNot, Not, Null) are
+vectorised; any other (Phrase, NumericRange) falls back to Whoosh's own
+matcher, posting by posting.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from math import log
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+from indexer.store import OpenIndex
+
+# Per index generation: postings of this many terms stay scored in memory
+# (12 bytes a posting), the most recently used first.
+CACHE_POSTINGS = 20_000_000
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_LENGTH_OF_BYTE[0] = 0.0
+
+
+@dataclass
+class Matches:
+    """Which sections match (by Whoosh document number) and their scores
+    (0 where they don't match)."""
+
+    matched: np.ndarray  # bool[N]
+    scores: np.ndarray  # float64[N]
+
+    def count(self) -> int:
+        return int(np.count_nonzero(self.matched))
+
+
+class Engine:
+    """Scored postings and field lengths of one open index generation,
+    shared by the requests on it (the arrays never change)."""
+
+    def __init__(self, index: OpenIndex, B: float, K1: float):
+        self.B, self.K1 = B, K1
+        self._lock = threading.Lock()
+        self._terms: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached_postings = 0
+        self._lengths: dict[str, np.ndarray] = {}
+        with index.index.reader() as reader:
+            self.size = reader.doc_count_all()
+            live = np.ones(self.size, dtype=bool)
+            if reader.has_deletions():
+                live[:] = False
+                live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+            self.live = live  # not deleted
+
+    # Postings -------------------------------------------------------------
+
+    def _field_lengths(self, searcher, fieldname: str) -> np.ndarray:
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            lengths = np.zeros(self.size, dtype=np.float64)
+            for reader, offset in searcher.reader().leaf_readers():
+                count = reader.doc_count_all()
+                lengths[offset : offset + count] = _length_column(reader, fieldname, count)
+            self._lengths[fieldname] = lengths
+        return lengths
+
+    def term(self, searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, unboosted scores) of one term, as Whoosh's BM25F
+        would score them; deleted sections left out."""
+        key = (fieldname, text)
+        with self._lock:
+            found = self._terms.get(key)
+            if found is not None:
+                self._terms.move_to_end(key)
+                return found
+        found = self._read_term(searcher, fieldname, text)
+        with self._lock:
+            if key not in self._terms:
+                self._terms[key] = found
+                self._cached_postings += len(found[0])
+                while self._cached_postings > CACHE_POSTINGS and len(self._terms) > 1:
+                    _, (ids, _) = self._terms.popitem(last=False)
+                    self._cached_postings -= len(ids)
+        return found
+
+    def _read_term(self, searcher, fieldname, text):
+        schema = searcher.schema
+        if fieldname not in schema:
+            return _EMPTY
+        field = schema[fieldname]
+        try:
+            btext = field.to_bytes(text)
+        except ValueError:
+            return _EMPTY
+        id_parts, weight_parts = [], []
+        for reader, offset in searcher.reader().leaf_readers():
+            if (fieldname, btext) not in reader:
+                continue
+            try:
+                matcher = reader._terms.matcher(fieldname, btext, field.format)
+            except TermNotFound:
+                continue
+            ids, weights = _all_postings(matcher)
+            id_parts.append(ids + offset)
+            weight_parts.append(weights)
+        if not id_parts:
+            return _EMPTY
+        ids = np.concatenate(id_parts)
+        weights = np.concatenate(weight_parts)
+        keep = self.live[ids]
+        if not keep.all():
+            ids, weights = ids[keep], weights[keep]
+        if not field.scorable:
+            return ids, weights  # Whoosh's WeightScorer: the weight itself
+        parent = searcher.get_parent()
+        count = parent.doc_count_all()
+        idf = log(count / (parent.doc_frequency(fieldname, btext) + 1)) + 1
+        average = parent.avg_field_length(fieldname) or 1
+        lengths = self._field_lengths(searcher, fieldname)[ids]
+        K1, B = self.K1, self.B
+        scores = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / average)))
+        return ids, scores
+
+    # Evaluation -----------------------------------------------------------
+
+    def evaluate(self, searcher, query: wq.Query) -> Matches:
+        return _Evaluation(self, searcher).run(query)
+
+
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+def _length_column(reader, fieldname: str, count: int) -> np.ndarray:
+    """A segment's quantised field lengths, as Whoosh's scorer reads them
+    (``doc_field_length``), from the column's bytes in one read."""
+    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    codes = np.zeros(count, dtype=np.uint8)
+    if column is not None and column._count:
+        stored = column._dbfile.get(column._basepos, column._count)
+        codes[: column._count] = np.frombuffer(stored, dtype=np.uint8)
+    return _LENGTH_OF_BYTE[codes]
+
+
+def _all_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """Every (document number, weight) of a leaf matcher, a block at a time."""
+    if not isinstance(matcher, W3LeafMatcher):  # inlined postings: a few
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    id_blocks, weight_blocks = [], []
+    matcher.reset()
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        ids, weights = matcher._data[0], matcher._data[1]
+        count = matcher._blocklength
+        # Block ids are stored as deltas (Whoosh's delta_decode).
+        id_blocks.append(np.cumsum(np.asarray(ids, dtype=np.int64)))
+        if weights is None:
+            weight_blocks.append(np.ones(count))
+        elif isinstance(weights, float):
+            weight_blocks.append(np.full(count, weights))
+        else:
+            weight_blocks.append(np.asarray(weights, dtype=np.float64))
+        matcher._next_block()
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+class _Evaluation:
+    def __init__(self, engine: Engine, searcher):
+        self.engine = engine
+        self.searcher = searcher
+        self.size = engine.size
+
+    def _none(self) -> Matches:
+        return Matches(np.zeros(self.size, dtype=bool), np.zeros(self.size))
+
+    def _sparse(self, ids, scores, boost: float = 1.0) -> Matches:
+        result = self._none()
+        result.matched[ids] = True
+        result.scores[ids] = scores * boost if boost != 1.0 else scores
+        return result
+
+    def run(self, q: wq.Query) -> Matches:
+        boost = getattr(q, "boost", 1.0)
+        if isinstance(q, wq.Term):
+            ids, scores = self.engine.term(self.searcher, q.fieldname, q.text)
+            return self._sparse(ids, scores, boost)
+        if isinstance(q, wq.ConstantScoreQuery):
+            child = self.run(q.child)
+            return Matches(child.matched, child.matched * float(q.score))
+        if isinstance(q, (wq.And, wq.Or)) and type(q) in (wq.And, wq.Or) and not getattr(q, "minmatch", 0):
+            if getattr(q, "scale", None):
+                return self._fallback(q)
+            parts = [self.run(sub) for sub in q.subqueries]
+            if not parts:
+                return self._none()
+            matched = parts[0].matched.copy()
+            scores = parts[0].scores.copy()
+            combine = np.logical_and if isinstance(q, wq.And) else np.logical_or
+            for part in parts[1:]:
+                combine(matched, part.matched, out=matched)
+                scores += part.scores
+            if isinstance(q, wq.And):
+                scores *= matched
+            if boost != 1.0:
+                scores *= boost
+            return Matches(matched, scores)
+        if isinstance(q, wq.AndMaybe):
+            a, b = self.run(q.a), self.run(q.b)
+            return Matches(a.matched, a.scores + b.scores * a.matched)
+        if isinstance(q, wq.Require):
+            a, b = self.run(q.a), self.run(q.b)
+            matched = a.matched & b.matched
+            return Matches(matched, a.scores * matched)
+        if isinstance(q, wq.AndNot):
+            a, b = self.run(q.a), self.run(q.b)
+            matched = a.matched & ~b.matched
+            return Matches(matched, a.scores * matched)
+        if isinstance(q, (wq.Prefix, wq.Wildcard)):
+            # Whoosh ORs the expanded terms, with no weighting when constant.
+            reader = self.searcher.reader()
+            texts = list(q._btexts(reader))
+            if len(texts) == 1:
+                return self.run(wq.Term(q.fieldname, texts[0], boost=q.boost))
+            if q.constantscore:
+                result = self._none()
+                for text in texts:
+                    ids, _ = self.engine.term(self.searcher, q.fieldname, text)
+                    result.matched[ids] = True
+                result.scores[result.matched] = q.boost  # ListMatcher weights
+                return result
+            return self.run(wq.Or([wq.Term(q.fieldname, t) for t in texts], boost=q.boost))
+        if isinstance(q, wq.Every) and not q.fieldname:
+            return Matches(self.engine.live.copy(), self.engine.live * float(boost))
+        if q is wq.NullQuery:
+            return self._none()
+        return self._fallback(q)
+
+    def _fallback(self, q: wq.Query) -> Matches:
+        """Whoosh's own matcher, one posting at a time (phrases, ranges)."""
+        matcher = q.matcher(self.searcher)
+        ids, scores = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            scores.append(matcher.score())
+            matcher.next()
+        return self._sparse(np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64))
+
+
+def engine_for(index: OpenIndex, B: float, K1: float) -> Engine:
+    """The engine of this open index (created on first use)."""
+    key = ("engine", B, K1)
+    engine = index.cache.get(key)
+    if engine is None:
+        engine = index.cache.setdefault(key, Engine(index, B, K1))
+    return engine

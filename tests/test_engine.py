@@ -1,0 +1,138 @@
+"""The fast paths give Whoosh's own answers: the numpy evaluator scores every
+query as Whoosh does, and the facet counts equal Whoosh's ``groupedby``."""
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import collectors, sorting
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from indexer.build import _section_fields, load_document
+from indexer.schema import slug
+from indexer.store import current_generation, open_current
+from search_app.engine import Engine
+from search_app.query import build_query, parse_query
+from search_app.search import BM25_B, BM25_K1, FACETS, Filters, search_page
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = [q["text"] for q in tomllib.loads((ROOT / "tests/data/queries.toml").read_text("utf-8"))["query"]]
+ODD = [
+    "69-KL/TU", "kl 69", "KL69", "kết luận 69 hạn chế", '"dân tộc thiểu số"', "DTTS", "MTTQ",
+    "dan van", "bao ve rung", "bảo vê rừng", "tt 5", "xyzzy",
+    "bảo vệ rừng và phát triển kinh tế xã hội vùng đồng bào dân tộc thiểu số trong giai đoạn mới của tỉnh",
+]  # fmt: skip
+
+
+def whoosh_matches(searcher, query):
+    """Every match, scored one posting at a time by Whoosh, unpruned."""
+    collector = collectors.UnlimitedCollector()
+    collector.replace = 0
+    searcher.search_with_collector(query, collector)
+    return [(score, docnum) for score, docnum in collector.results().top_n]
+
+
+def engine_matches(engine, searcher, query):
+    found = engine.evaluate(searcher, query)
+    ids = np.flatnonzero(found.matched)
+    order = ids[np.lexsort((ids, -found.scores[ids]))]
+    return [(float(found.scores[n]), int(n)) for n in order]
+
+
+def assert_same(ours, theirs, text):
+    assert [n for _, n in ours] == [n for _, n in theirs], text
+    assert [s for s, _ in ours] == pytest.approx([s for s, _ in theirs], rel=1e-9), text
+
+
+def every_plan(opened):
+    engine = Engine(opened, BM25_B, BM25_K1)
+    with opened.index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)) as searcher:
+        for text in QUERIES + ODD:
+            parsed = parse_query(text)
+            for accented in (True, False):
+                for match_all in (True, False):
+                    query = build_query(parsed, accented, match_all).query
+                    yield text, engine, searcher, query
+
+
+def test_engine_scores_every_query_as_whoosh_does(opened):
+    compared = 0
+    for text, engine, searcher, query in every_plan(opened):
+        theirs = whoosh_matches(searcher, query)
+        assert_same(engine_matches(engine, searcher, query), theirs, text)
+        compared += bool(theirs)
+    assert compared > 200  # most plans match something: the comparison is not empty
+
+
+@pytest.fixture(scope="module")
+def segmented(index_root, tmp_path_factory):
+    """The sample index with a second segment and deleted sections: what an
+    update leaves until Whoosh merges."""
+    root = tmp_path_factory.mktemp("segmented")
+    generation = current_generation(index_root)
+    shutil.copytree(generation, root / generation.name)
+    (root / "CURRENT").write_text(generation.name + "\n", encoding="utf-8")
+    opened = open_current(root)
+    document = load_document(ROOT / "corpus" / "004_18f6aac5861878d1.txt")
+    writer = opened.index.writer()
+    writer.delete_by_term("doc_id", "003_064c99f8bc1e6bb7")
+    for section in document.parsed.sections[1:]:
+        if section.searchable_text.strip():
+            fields = {k: v for k, v in _section_fields(document, section).items() if v is not None}
+            writer.update_document(**fields)  # replaces the section in the first segment
+    writer.commit(merge=False)
+    return open_current(root)
+
+
+def test_engine_handles_segments_and_deletions(segmented):
+    with segmented.index.reader() as reader:
+        assert len(list(reader.leaf_readers())) == 2 and reader.has_deletions()
+    for text, engine, searcher, query in every_plan(segmented):
+        assert_same(engine_matches(engine, searcher, query), whoosh_matches(searcher, query), text)
+
+
+# Facet counts against Whoosh's groupedby. Whoosh counts by indexed key
+# (slugs), the page by label: compared by slug.
+WHOOSH_FACETS = {
+    "year": "year", "issuer": "issuer_key", "level": "issuer_level",
+    "province": "province", "doc_type": "doc_type", "topic": "topics",
+}  # fmt: skip
+CASES = [
+    ("dân vận", {}),
+    ("dan toc thieu so", {}),
+    ("rừng", {"year": 2021}),
+    ("công tác", {"topic": "Dân vận khéo"}),
+    ("Tỉnh ủy", {"doc_type": "Báo cáo", "year_from": 2020}),
+    ("kinh tế", {"issuer": "Ban Thường vụ Tỉnh ủy Lai Châu"}),
+    ("69-KL/TU", {}),
+    ("giảm nghèo", {"level": "Tỉnh", "province": "Lai Châu"}),
+]
+
+
+def groupedby_counts(searcher, query, filter_query, facet):
+    field = WHOOSH_FACETS[facet]
+    facet_type = sorting.FieldFacet(field, allow_overlap=field == "topics")
+    results = searcher.search(query, filter=filter_query, limit=None, groupedby={facet: facet_type})
+    groups = results.groups(facet)
+    return {str(key): len(docs) for key, docs in groups.items() if key is not None}
+
+
+@pytest.mark.parametrize("text,filters", CASES)
+def test_facet_counts_equal_whoosh_groupedby(opened, text, filters):
+    chosen = Filters(**filters)
+    page = search_page(opened, text, chosen)
+    assert page.total > 0
+    parts = chosen.parts()
+    if "issuer" in parts:  # a whole name selects that issuer alone
+        parts["issuer"] = wq.Term("issuer_key", slug(chosen.issuer))
+    with opened.index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)) as searcher:
+        for facet in FACETS:
+            # A facet's counts leave out its own filter (the year range included).
+            others = [q for name, q in parts.items() if name != facet]
+            filter_query = wq.And(others) if others else None
+            expected = groupedby_counts(searcher, page.built.query, filter_query, facet)
+            ours = {str(v) if facet == "year" else slug(v): n for v, n in page.facets[facet]}
+            assert ours == expected, (text, filters, facet)
