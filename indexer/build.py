@@ -176,6 +176,8 @@ def _section_fields(document: CorpusDocument, section: Section) -> dict:
         context=context or None,
         context_fold=context or None,
         context_words=context or None,
+        context_pairs=context or None,
+        context_pairs_fold=context or None,
         number=own if section.position == 0 and own else None,
         head_cites=" ".join(cited_in_heading) or None,
         cites=" ".join(cited) or None,

@@ -26,7 +26,7 @@ from analyzers.normalize import fold_key
 HEADING_BOOST = 2.5
 # Bump when fields or analysis change: an index of another format is rebuilt
 # by `tracuu serve` (see indexer.build.stale_reason).
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 # Field names, by view.
 BODY_FIELDS = {
@@ -38,7 +38,10 @@ HEAD_FIELDS = {
     "pair": "head_pairs", "folded_pair": "head_pairs_fold",
 }  # fmt: skip
 # Title of the document and ancestor headings, outermost first.
-CONTEXT_FIELDS = {"syllable": "context", "folded": "context_fold", "word": "context_words"}
+CONTEXT_FIELDS = {
+    "syllable": "context", "folded": "context_fold", "word": "context_words",
+    "pair": "context_pairs", "folded_pair": "context_pairs_fold",
+}  # fmt: skip
 
 
 def slug(text: str) -> str:
@@ -72,6 +75,8 @@ def build_schema() -> Schema:
         context=TEXT(analyzer=syllable, phrase=True),
         context_fold=TEXT(analyzer=folded, phrase=True),
         context_words=TEXT(analyzer=word, phrase=False),
+        context_pairs=TEXT(analyzer=pair, phrase=False),
+        context_pairs_fold=TEXT(analyzer=folded_pair, phrase=False),
         # The document's own number, on its opening section only, so a number
         # query finds the document once; numbers a section cites go in `cites`.
         number=KEYWORD(),

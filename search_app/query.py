@@ -240,13 +240,20 @@ def _adjacent(fields: dict, view: str, a: str, b: str, boost: float) -> wq.Query
 
 
 def _sequence(fields: dict, view: str, terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
-    """``terms`` side by side in one of ``fields``' views; two syllables
-    through the pair view where the fields have one."""
+    """``terms`` side by side in one of ``fields``' views: each adjacent pair
+    found by its pair term, scored as the syllables (what Whoosh scores a
+    phrase). A run of three or more is taken as its chain of pairs ("kinh tế
+    xã hội": kinh_tế, tế_xã, xã_hội), which natural text holds only where the
+    run stands, and costs lookups instead of position checks."""
     if len(terms) == 1:
         return wq.Term(fields[view], terms[0], boost=boost)
-    if len(terms) == 2 and _PAIR_VIEWS[view] in fields:
+    if _PAIR_VIEWS[view] not in fields:
+        return wq.Phrase(fields[view], list(terms), boost=boost)
+    if len(terms) == 2:
         return _adjacent(fields, view, *terms, boost=boost)
-    return wq.Phrase(fields[view], list(terms), boost=boost)
+    every = wq.And([wq.Term(fields[view], t) for t in terms], boost=boost)
+    pairs = dict.fromkeys(f"{a}_{b}" for a, b in zip(terms, terms[1:]))
+    return wq.Require(every, wq.And([wq.Term(fields[_PAIR_VIEWS[view]], p) for p in pairs]))
 
 
 def _match(
