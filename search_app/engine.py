@@ -28,6 +28,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from indexer.store import OpenIndex
@@ -266,6 +267,19 @@ class _Evaluation:
             scores.append(matcher.score())
             matcher.next()
         return self._sparse(np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64))
+
+
+def thread_searcher(index: OpenIndex, B: float, K1: float):
+    """This thread's searcher on the open index, kept for its next request:
+    opening one reads the term index files (~60 ms at 10k sections), and a
+    Whoosh reader must not be shared between threads (it seeks and reads)."""
+    local = index.cache.get(("searchers", B, K1))
+    if local is None:
+        local = index.cache.setdefault(("searchers", B, K1), threading.local())
+    searcher = getattr(local, "searcher", None)
+    if searcher is None:
+        searcher = local.searcher = index.index.searcher(weighting=BM25F(B=B, K1=K1))
+    return searcher
 
 
 def engine_for(index: OpenIndex, B: float, K1: float) -> Engine:

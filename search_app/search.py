@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import collectors
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
 from analyzers import folded_analyzer, syllable_analyzer, syllables
 from analyzers.docnumber import find_numbers
@@ -18,7 +17,7 @@ from indexer.schema import BODY_FIELDS, slug
 from indexer.store import OpenIndex
 from indexer.topics import load_topics
 from search_app.query import BuiltQuery, QueryError, build_query, parse_query
-from search_app.engine import Engine, Matches, engine_for
+from search_app.engine import Engine, Matches, engine_for, thread_searcher
 from search_app.sections import Columns, section_columns, topic_labels
 
 DEFAULT_LIMIT = 10
@@ -472,47 +471,47 @@ def search_page(
     notes: list[str] = []
     built: BuiltQuery | None = None
     suggestion = ""
-    with index.index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)) as searcher:
-        masks = _filter_masks(filters, parts, columns, engine, searcher)
-        if not text.strip():
-            parsed = None
-            matches = Matches(columns.live.copy(), np.zeros(engine.size))
-            sort = "date"
-        else:
-            parsed = parse_query(text)
-            if parsed.loose and not engine.evaluate(searcher, build_query(parsed).query).matched.any():
-                # "tt 5" meant no document: read it as words.
-                parsed = parse_query(text, loose=False)
-            # Loosen only when the stricter plan finds nothing anywhere: when
-            # it finds sections outside the filters, the honest answer is
-            # "none within the filters", with the counts for dropping each.
-            for attempt in _attempts(parsed):
-                built = build_query(parsed, attempt.accented, attempt.match_all)
-                matches = engine.evaluate(searcher, built.query)
-                if matches.matched.any():
-                    if attempt.note:
-                        notes.append(attempt.note)
-                    break
-        matched = matches.matched
-        kept = matched & _all_but(masks, engine.size)
-        total = int(np.count_nonzero(kept))
-        without = {name: int(np.count_nonzero(matched & _all_but(masks, engine.size, name))) for name in parts}
-        # Each facet's counts leave out its own filter.
-        facets = {
-            facet: columns.facets[facet].counts(
-                matched & _all_but(masks, engine.size, facet) if facet in masks else kept
-            )
-            for facet in FACETS
-        }
-        start = (page - 1) * per_page
-        shown = _page_order(kept, matches.scores, columns, sort, start + per_page)[start:]
-        passages = [
-            _passage(searcher.stored_fields(int(n)), float(matches.scores[n]), built, documents) for n in shown
-        ]
-        if parsed is not None and FOLDED_NOTE in notes and passages:
-            suggestion = _spelling_found(parsed, passages[0])
-        elif parsed is not None and (not total or notes):
-            suggestion = _suggestion(index, engine, searcher, parsed, _all_but(masks, engine.size))
+    searcher = thread_searcher(index, BM25_B, BM25_K1)
+    masks = _filter_masks(filters, parts, columns, engine, searcher)
+    if not text.strip():
+        parsed = None
+        matches = Matches(columns.live.copy(), np.zeros(engine.size))
+        sort = "date"
+    else:
+        parsed = parse_query(text)
+        if parsed.loose and not engine.evaluate(searcher, build_query(parsed).query).matched.any():
+            # "tt 5" meant no document: read it as words.
+            parsed = parse_query(text, loose=False)
+        # Loosen only when the stricter plan finds nothing anywhere: when
+        # it finds sections outside the filters, the honest answer is
+        # "none within the filters", with the counts for dropping each.
+        for attempt in _attempts(parsed):
+            built = build_query(parsed, attempt.accented, attempt.match_all)
+            matches = engine.evaluate(searcher, built.query)
+            if matches.matched.any():
+                if attempt.note:
+                    notes.append(attempt.note)
+                break
+    matched = matches.matched
+    kept = matched & _all_but(masks, engine.size)
+    total = int(np.count_nonzero(kept))
+    without = {name: int(np.count_nonzero(matched & _all_but(masks, engine.size, name))) for name in parts}
+    # Each facet's counts leave out its own filter.
+    facets = {
+        facet: columns.facets[facet].counts(
+            matched & _all_but(masks, engine.size, facet) if facet in masks else kept
+        )
+        for facet in FACETS
+    }
+    start = (page - 1) * per_page
+    shown = _page_order(kept, matches.scores, columns, sort, start + per_page)[start:]
+    passages = [
+        _passage(searcher.stored_fields(int(n)), float(matches.scores[n]), built, documents) for n in shown
+    ]
+    if parsed is not None and FOLDED_NOTE in notes and passages:
+        suggestion = _spelling_found(parsed, passages[0])
+    elif parsed is not None and (not total or notes):
+        suggestion = _suggestion(index, engine, searcher, parsed, _all_but(masks, engine.size))
     return Page(
         query=parsed.raw if parsed else "",
         total=total,
