@@ -33,9 +33,9 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer.store import OpenIndex
 
-# Per index generation: postings of this many terms stay scored in memory
-# (12 bytes a posting), the most recently used first.
-CACHE_POSTINGS = 20_000_000
+# Per index generation, scored postings stay in memory up to this many
+# (12 bytes each: ~120 MB), the least recently used dropped first.
+CACHE_POSTINGS = 10_000_000
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _LENGTH_OF_BYTE[0] = 0.0
 
@@ -75,7 +75,7 @@ class Engine:
     def _field_lengths(self, searcher, fieldname: str) -> np.ndarray:
         lengths = self._lengths.get(fieldname)
         if lengths is None:
-            lengths = np.zeros(self.size, dtype=np.float64)
+            lengths = np.zeros(self.size, dtype=np.float32)  # whole numbers: exact
             for reader, offset in searcher.reader().leaf_readers():
                 count = reader.doc_count_all()
                 lengths[offset : offset + count] = _length_column(reader, fieldname, count)
@@ -123,7 +123,7 @@ class Engine:
             weight_parts.append(weights)
         if not id_parts:
             return _EMPTY
-        ids = np.concatenate(id_parts)
+        ids = np.concatenate(id_parts).astype(np.int32)
         weights = np.concatenate(weight_parts)
         keep = self.live[ids]
         if not keep.all():
@@ -134,7 +134,7 @@ class Engine:
         count = parent.doc_count_all()
         idf = log(count / (parent.doc_frequency(fieldname, btext) + 1)) + 1
         average = parent.avg_field_length(fieldname) or 1
-        lengths = self._field_lengths(searcher, fieldname)[ids]
+        lengths = self._field_lengths(searcher, fieldname)[ids].astype(np.float64)
         K1, B = self.K1, self.B
         scores = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / average)))
         return ids, scores
@@ -145,7 +145,7 @@ class Engine:
         return _Evaluation(self, searcher).run(query)
 
 
-_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
 
 
 def _length_column(reader, fieldname: str, count: int) -> np.ndarray:
