@@ -38,7 +38,7 @@ PHRASE_MAX_SYLLABLES = 6
 # Headings are boosted in the index (HEADING_BOOST); at full weight they
 # overrode body matches for sentence-length queries. With the pair clauses
 # below, 0.25 ranks best on the 530 ALQAC training questions (BENCHMARKS.md).
-HEAD_QUERY_BOOST = 0.25
+HEAD_QUERY_BOOST = float(__import__("os").environ.get("HEADB", "0.25"))
 # A number query ranks by where the number stands, as constants: the
 # document bearing it, then sections citing it in their heading (a plan
 # "implementing 60-KH/TU"), then sections citing it in their text; words next

@@ -316,8 +316,8 @@ def _filter_masks(filters: Filters, parts: dict, columns: Columns, engine: Engin
             # An issuer's whole name (a facet link) means that issuer alone,
             # not every issuer whose name contains it ("Văn phòng Tỉnh ủy"
             # within "Văn phòng Tỉnh ủy Lai Châu"); part of a name, all of them.
-            key = slug(filters.issuer)
-            mask = facets["issuer"].mask(lambda value: slug(value) == key)
+            key, issuers = slug(filters.issuer), facets["issuer"]
+            mask = issuers.mask(lambda value, slugs=dict(zip(issuers.values, issuers.slugs)): slugs[value] == key)
             if not mask.any():
                 wanted = [t.text for t in folded_analyzer()(filters.issuer)]
                 mask = facets["issuer"].mask(
@@ -327,7 +327,8 @@ def _filter_masks(filters: Filters, parts: dict, columns: Columns, engine: Engin
             mask = engine.evaluate(searcher, parts[name]).matched
         else:
             key = parts[name].text  # a Term on the slug
-            mask = facets[name].mask(lambda value: slug(str(value)) == key)
+            facet = facets[name]
+            mask = facet.mask(lambda value, slugs=dict(zip(facet.values, facet.slugs)): slugs[value] == key)
         masks[name] = mask & columns.live
     return masks
 
@@ -436,10 +437,10 @@ def _page_order(kept: np.ndarray, scores: np.ndarray, columns: Columns, sort: st
     return found[np.lexsort((found, -scores[found]))][:stop]
 
 
-def _facet_list(facet: str, counts: dict) -> list[tuple[object, int]]:
+def _facet_list(facet: str, counts: dict, sort_keys: dict) -> list[tuple[object, int]]:
     if facet == "year":
         return sorted(counts.items(), key=lambda item: -item[0])
-    return sorted(counts.items(), key=lambda item: (-item[1], fold(str(item[0]))))
+    return sorted(counts.items(), key=lambda item: (-item[1], sort_keys[item[0]]))
 
 
 
@@ -521,7 +522,9 @@ def search_page(
         per_page=per_page,
         sort=sort,
         passages=passages,
-        facets={facet: _facet_list(facet, counts) for facet, counts in facets.items()},
+        facets={
+            facet: _facet_list(facet, counts, columns.facets[facet].sort_keys) for facet, counts in facets.items()
+        },
         notes=notes,
         suggestion=suggestion,
         built=built,

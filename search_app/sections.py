@@ -4,10 +4,12 @@ generation instead of once per query."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from analyzers.datafiles import cached_data
+from analyzers.normalize import fold
 from indexer.schema import slug
 from indexer.store import OpenIndex
 from indexer.topics import load_topics
@@ -91,6 +93,15 @@ class Facet:
             codes = self.codes[selected]
             per_value = np.bincount(codes[codes >= 0], minlength=len(self.values))
         return {self.values[i]: int(per_value[i]) for i in np.flatnonzero(per_value)}
+
+    @cached_property
+    def slugs(self) -> list[str]:
+        return [slug(str(v)) for v in self.values]
+
+    @cached_property
+    def sort_keys(self) -> dict:
+        """Value → its key in an alphabetical list (without diacritics)."""
+        return {v: fold(str(v)) for v in self.values}
 
     def mask(self, wanted) -> np.ndarray:
         """Sections bearing any of the values ``wanted`` (a predicate on values)."""
