@@ -11,10 +11,10 @@ are array operations. The scores equal Whoosh's (tests/test_engine.py
 compares them on every query of the own query set), so the ranking is
 unchanged and only its cost is.
 
-Node types the project builds (Term, And, Or, AndMaybe, Require,
-ConstantScoreQuery, Prefix/Wildcard, Every, AndNot, Not, Null) are
-vectorised; any other (Phrase, NumericRange) falls back to Whoosh's own
-matcher, posting by posting.
+The node types the project builds (Term, And, Or, AndMaybe, Require,
+AndNot, ConstantScoreQuery, Prefix, Wildcard) are vectorised; any other
+(a Phrase on a field without pair terms, NumericRange…) falls back to
+Whoosh's own matcher, posting by posting.
 """
 
 from __future__ import annotations
