@@ -18,6 +18,7 @@ from indexer.schema import BODY_FIELDS, slug
 from indexer.store import OpenIndex
 from indexer.topics import load_topics
 from search_app.query import BuiltQuery, QueryError, build_query, parse_query
+from search_app.rerank import rerank
 from search_app.sections import section_rows, topic_labels
 
 DEFAULT_LIMIT = 10
@@ -468,6 +469,8 @@ def search_page(
                 without[missed[0]] += 1
             else:
                 kept.append((score, docnum))
+        if sort == "relevance" and built is not None:
+            kept = rerank(searcher, parsed, built.accented, kept)
         total = len(kept)
         without = {name: total + without[name] for name in parts}
         start = (page - 1) * per_page
