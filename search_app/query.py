@@ -35,10 +35,10 @@ MAX_QUERY_CHARS = 1000
 # The whole-run phrase bonus only for runs this short: longer runs (questions)
 # never occur verbatim (1 of 100 ALQAC questions) and the phrase costs time.
 PHRASE_MAX_SYLLABLES = 6
-# Headings are boosted in the index (HEADING_BOOST); at full weight they
-# overrode body matches for sentence-length queries. With the pair clauses
-# below, 0.25 ranks best on the 530 ALQAC training questions (BENCHMARKS.md).
-HEAD_QUERY_BOOST = float(__import__("os").environ.get("HEADB", "0.25"))
+# Headings are boosted in the index (HEADING_BOOST). With the coverage
+# re-ranking (search_app/rerank.py) 0.75 ranks best on the 430 unverified
+# ALQAC training questions (0.25 before it, with pair clauses; BENCHMARKS.md).
+HEAD_QUERY_BOOST = 0.75
 # A number query ranks by where the number stands, as constants: the
 # document bearing it, then sections citing it in their heading (a plan
 # "implementing 60-KH/TU"), then sections citing it in their text; words next
@@ -52,10 +52,6 @@ PHRASE_BOOST = 2.0
 # weighs less so the pair is not scored twice at full weight. Applies when
 # sections are ranked by how many words match (questions, partial matches).
 SYLLABLE_WEIGHT = 0.5
-# Each pair of adjacent query syllables found side by side in a section adds
-# this much (proximity: words of the query that stay together in the answer),
-# for every query of two or more syllables. Sweeps in BENCHMARKS.md.
-PAIR_BOOST = 2.0
 # A unit found in the section's context (document title, headings above it)
 # counts, lightly: a question naming the law, a query naming the part of a
 # report, finds the sections under it without outranking the text itself.
@@ -271,16 +267,6 @@ def _match(
     return wq.Or(clauses)
 
 
-def _pairs(run: list[str], accented: bool) -> list[wq.Query]:
-    """Adjacent syllables of the query, each pair found side by side in the
-    body or heading (proximity)."""
-    view = "syllable" if accented else "folded"
-    terms = run if accented else [fold(s) for s in run]
-    pairs = dict.fromkeys(zip(terms, terms[1:]))
-    weighted = ((BODY_FIELDS, PAIR_BOOST), (HEAD_FIELDS, PAIR_BOOST * HEAD_QUERY_BOOST))
-    return [_adjacent(f, view, a, b, boost) for a, b in pairs for f, boost in weighted]
-
-
 @dataclass
 class BuiltQuery:
     query: wq.Query
@@ -325,7 +311,6 @@ def build_query(
                     mark(run[start : start + size], exact=False)
         if 1 < len(run) <= PHRASE_MAX_SYLLABLES:
             preferred.append(_match(tuple(run), accented, boost=PHRASE_BOOST))
-        preferred.extend(_pairs(run, accented))
     for phrase in parsed.phrases:
         phrase_accented = accented and has_diacritics("".join(phrase))
         required.append(_match(tuple(phrase), phrase_accented))

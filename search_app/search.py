@@ -18,6 +18,7 @@ from indexer.store import OpenIndex
 from indexer.topics import load_topics
 from search_app.query import BuiltQuery, QueryError, build_query, parse_query
 from search_app.engine import Engine, Matches, engine_for, thread_searcher
+from search_app.rerank import RERANK_DEPTH, rerank
 from search_app.sections import Columns, section_columns, topic_labels
 
 DEFAULT_LIMIT = 10
@@ -505,9 +506,16 @@ def search_page(
         for facet in FACETS
     }
     start = (page - 1) * per_page
-    shown = _page_order(kept, matches.scores, columns, sort, start + per_page)[start:]
+    stop = start + per_page
+    if sort == "relevance" and built is not None:
+        # The best sections re-ranked by how much of the query they hold.
+        ordered = _page_order(kept, matches.scores, columns, sort, max(stop, RERANK_DEPTH))
+        shown = rerank(searcher, parsed, built.accented, [(float(matches.scores[n]), int(n)) for n in ordered])
+    else:
+        ordered = _page_order(kept, matches.scores, columns, sort, stop)
+        shown = [(float(matches.scores[n]), int(n)) for n in ordered]
     passages = [
-        _passage(searcher.stored_fields(int(n)), float(matches.scores[n]), built, documents) for n in shown
+        _passage(searcher.stored_fields(docnum), score, built, documents) for score, docnum in shown[start:stop]
     ]
     if parsed is not None and FOLDED_NOTE in notes and passages:
         suggestion = _spelling_found(parsed, passages[0])

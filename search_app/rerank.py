@@ -1,0 +1,122 @@
+"""Second stage: re-rank the best sections by how much of the query they hold.
+
+The first stage (BM25F over words, syllables and adjacent pairs) ranks the
+right article of a law and its neighbours close together: they share most of
+the question's words. What tells them apart is whether the section holds the
+question's word sequences, not just its words: a question is mostly written
+from the text that answers it. So the ``RERANK_DEPTH`` best sections get a
+bonus for their *coverage* of the query: for n = 1…``MAX_N``, the share of
+the query's distinct n-grams (adjacent syllables of one run of the query)
+that stand in the section's heading, text or footnotes, each n-gram weighted
+by the rarity (IDF) of its syllables; the mean over n, times
+``COVERAGE_WEIGHT`` × the best first-stage score, is added to the score.
+The order after the first ``RERANK_DEPTH`` is unchanged, and every re-ranked
+section keeps a score at least its own (so the list stays sorted).
+
+Number queries are not re-ranked: they rank by constants (the document
+bearing the number first). Sweeps in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from analyzers.normalize import LETTER, fix_lookalikes, fold, nfc, place_tone
+from indexer.schema import BODY_FIELDS
+
+RERANK_DEPTH = 30
+COVERAGE_WEIGHT = 2.0
+MAX_N = 4
+
+# Syllables and numbers as the index's tokenizer finds them (its pattern,
+# without the groups, so findall gives strings).
+_TOKEN = re.compile(rf"\d+(?:[.,]\d+)*|(?:{LETTER}|[\u0300-\u036f])+")
+_EXACT: dict[str, str] = {}
+_FOLDED: dict[str, str] = {}
+
+
+def _normaliser(folded: bool):
+    """Token → what the syllable (or folded) analyzer makes of it, memoised:
+    a few thousand distinct syllables cover Vietnamese text."""
+    cache = _FOLDED if folded else _EXACT
+
+    def syllable(token: str) -> str:
+        found = place_tone(fix_lookalikes(nfc(token))).lower()
+        found = fold(found) if folded else found
+        if len(cache) < 1 << 17:
+            cache[token] = found
+        return found
+
+    return lambda token: cache.get(token) or syllable(token)
+
+
+def section_ngrams(texts, accented: bool, wanted, max_n: int = MAX_N) -> set[tuple[str, ...]]:
+    """The 1…``max_n``-grams of ``texts`` made of ``wanted`` syllables (the
+    query's; no other n-gram can match), exact or folded. An n-gram never
+    spans a line break (a paragraph, a list item), as pairs never do."""
+    grams: set[tuple[str, ...]] = set()
+    normalise = _normaliser(not accented)
+    for text in texts:
+        for line in text.splitlines():
+            run: list[str] = []
+            for syllable in map(normalise, _TOKEN.findall(line)):
+                if syllable not in wanted:
+                    if run:
+                        run = []
+                    continue
+                run.append(syllable)
+                grams.add((syllable,))
+                for n in range(2, min(len(run), max_n) + 1):
+                    grams.add(tuple(run[-n:]))
+    return grams
+
+
+def query_ngrams(runs, weight: dict[str, float], max_n: int = MAX_N) -> list[dict[tuple[str, ...], float]]:
+    """For n = 1…``max_n``, the distinct n-grams of the query's runs, each
+    with its weight (its syllables' IDF summed); an n-gram never spans two
+    runs (a quoted phrase, a number between words, stay apart)."""
+    by_n = []
+    for n in range(1, max_n + 1):
+        grams = {gram: 0.0 for run in runs for gram in zip(*(run[i:] for i in range(n)))}
+        if grams:
+            by_n.append({gram: sum(weight[s] for s in gram) for gram in grams})
+    return by_n
+
+
+def coverage(by_n, grams: set) -> float:
+    """Mean over n of the weighted share of the query's n-grams in ``grams``."""
+    shares = []
+    for query_grams in by_n:
+        total = sum(query_grams.values())
+        found = sum(w for gram, w in query_grams.items() if gram in grams)
+        shares.append(found / total if total else 0.0)
+    return sum(shares) / len(shares) if shares else 0.0
+
+
+def rerank(searcher, parsed, accented: bool, matches: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """``matches`` (score, docnum), best first, with the first
+    ``RERANK_DEPTH`` re-ranked by query coverage."""
+    if parsed is None or parsed.numbers or parsed.loose or len(matches) < 2 or not COVERAGE_WEIGHT:
+        return matches
+    runs = [run if accented else [fold(s) for s in run] for run in parsed.chunks + parsed.phrases]
+    reader = searcher.reader()
+    fieldname = BODY_FIELDS["syllable" if accented else "folded"]
+    sections = max(1, reader.doc_count())
+    weight = {
+        s: math.log(1 + sections / (reader.doc_frequency(fieldname, s) + 0.5)) for run in runs for s in run
+    }
+    by_n = query_ngrams(runs, weight)
+    if not by_n:
+        return matches
+    head, rest = matches[:RERANK_DEPTH], matches[RERANK_DEPTH:]
+    best = head[0][0] if head[0][0] > 0 else 1.0
+    rescored = []
+    for score, docnum in head:
+        stored = searcher.stored_fields(docnum)
+        notes = [note.get("text", "") for note in stored.get("footnotes") or []]
+        texts = [stored.get("heading", ""), stored.get("text", ""), *notes]
+        grams = section_ngrams(texts, accented, weight.keys())
+        rescored.append((score + COVERAGE_WEIGHT * best * coverage(by_n, grams), docnum))
+    rescored.sort(key=lambda m: (-m[0], m[1]))
+    return rescored + rest
