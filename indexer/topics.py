@@ -51,18 +51,29 @@ def load_topics(path: Path = DATA_FILE) -> tuple[Topic, ...]:
     return tuple(topics)
 
 
+@dataclass(frozen=True)
+class _Cue:
+    exact: re.Pattern  # the cue as written (lower case, one tone style)
+    loose: re.Pattern | None  # without diacritics; None for a cue that has none
+    # A word of the cue that any match holds as is (the longest): a text
+    # without it is skipped without running the patterns.
+    needle: str
+    loose_needle: str
+
+
 @cached_data
-def _compiled(path: Path = DATA_FILE) -> tuple[tuple[str, tuple[tuple[re.Pattern, re.Pattern | None], ...]], ...]:
-    """Per topic: (accented pattern, folded pattern or None) for each cue, lower case."""
+def _compiled(path: Path = DATA_FILE) -> tuple[tuple[str, tuple[_Cue, ...]], ...]:
+    """Per topic, its cues ready to match, lower case."""
     result = []
     for topic in load_topics(path):
-        pairs = []
+        cues = []
         for cue in topic.cues:
             lower = cue.lower()
             # A cue without diacritics ("ocop") is already matched by the exact pass.
             loose = re.compile(_cue_pattern(fold(lower))) if has_diacritics(lower) else None
-            pairs.append((re.compile(_cue_pattern(lower)), loose))
-        result.append((topic.label, tuple(pairs)))
+            needle = max((w for w in lower.split() if w not in ("-", "–")), key=len, default="")
+            cues.append(_Cue(re.compile(_cue_pattern(lower)), loose, needle, fold(needle)))
+        result.append((topic.label, tuple(cues)))
     return tuple(result)
 
 
@@ -72,15 +83,17 @@ def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
     folded = fold(accented)
     aligned = len(folded) == len(accented)
     counts = {}
-    for label, pairs in _compiled(path):
+    for label, cues in _compiled(path):
         hits = 0
-        for exact, loose in pairs:
-            hits += sum(1 for _ in exact.finditer(accented))
+        for cue in cues:
+            if cue.needle in accented:
+                hits += sum(1 for _ in cue.exact.finditer(accented))
             # Text typed without diacritics matches the folded cue. Text that has
             # them must match exactly: folded "rung" would also meet "rung" (shake).
-            for m in loose.finditer(folded) if loose else ():
-                if aligned and not has_diacritics(accented[m.start() : m.end()]):
-                    hits += 1
+            if cue.loose is not None and cue.loose_needle in folded:
+                for m in cue.loose.finditer(folded):
+                    if aligned and not has_diacritics(accented[m.start() : m.end()]):
+                        hits += 1
         counts[label] = hits
     return counts
 
