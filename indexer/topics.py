@@ -55,8 +55,9 @@ def load_topics(path: Path = DATA_FILE) -> tuple[Topic, ...]:
 class _Cue:
     exact: re.Pattern  # the cue as written (lower case, one tone style)
     loose: re.Pattern | None  # without diacritics; None for a cue that has none
-    # A word of the cue that any match holds as is (the longest): a text
-    # without it is skipped without running the patterns.
+    # What any match holds as is, once white space is collapsed: the cue
+    # itself, or for "kinh tế - xã hội" its longest side of the dash. A
+    # text without it is skipped without running the patterns.
     needle: str
     loose_needle: str
 
@@ -71,15 +72,20 @@ def _compiled(path: Path = DATA_FILE) -> tuple[tuple[str, tuple[_Cue, ...]], ...
             lower = cue.lower()
             # A cue without diacritics ("ocop") is already matched by the exact pass.
             loose = re.compile(_cue_pattern(fold(lower))) if has_diacritics(lower) else None
-            needle = max((w for w in lower.split() if w not in ("-", "–")), key=len, default="")
+            needle = max((" ".join(part.split()) for part in re.split(r"\s[-–]\s", lower)), key=len)
             cues.append(_Cue(re.compile(_cue_pattern(lower)), loose, needle, fold(needle)))
         result.append((topic.label, tuple(cues)))
     return tuple(result)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
     """Label -> number of cue occurrences in ``text``."""
-    accented = normalize_text(text).lower()  # one tone style, so "hoá" meets "hóa"
+    # One tone style, so "hoá" meets "hóa"; white space collapsed, which
+    # changes no match (cue words are joined by \s+ or \s*-\s*).
+    accented = _SPACES.sub(" ", normalize_text(text).lower())
     folded = fold(accented)
     aligned = len(folded) == len(accented)
     counts = {}
