@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Combining tone marks (dấu thanh). Vowel-quality marks (circumflex, breve,
 # horn) are part of the letter and never move.
@@ -97,6 +98,9 @@ def _tone_index(base: str, style: str) -> int | None:
     return first
 
 
+# Vietnamese has a few thousand distinct syllables: indexing calls this once
+# per syllable of every text, so each is worked out once per process.
+@lru_cache(maxsize=65536)
 def place_tone(syllable: str, style: str = TRADITIONAL) -> str:
     """Put the tone mark of one syllable on the vowel ``style`` wants."""
     decomposed = unicodedata.normalize("NFD", syllable)
@@ -128,10 +132,22 @@ def normalize_text(text: str) -> str:
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "\u00d0": "D", "\u00f0": "d"})
 
 
+class _CombiningMarks(dict):
+    """A str.translate table that deletes combining marks, filled as
+    characters are met (a few hundred in practice)."""
+
+    def __missing__(self, code: int):
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_DROP_COMBINING = _CombiningMarks()
+
+
 def fold(text: str) -> str:
     """Remove all diacritics; map đ→d (stripping marks alone leaves đ)."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA)).translate(_DROP_COMBINING)
 
 
 def fold_key(text: str) -> str:

@@ -11,10 +11,10 @@ from analyzers.normalize import LETTER, nfc
 # A syllable: letters with their combining marks (NFD input keeps its offsets).
 # A number: digits with inner "." / "," groups ("66.315,44"), one token.
 # Superscript digits are footnote markers, never part of a token.
-_TOKEN = re.compile(rf"(?P<num>\d+(?:[.,]\d+)*)|(?P<syl>(?:{LETTER}|[\u0300-\u036f])+)")
+TOKEN = re.compile(rf"(?P<num>\d+(?:[.,]\d+)*)|(?P<syl>(?:{LETTER}|[\u0300-\u036f])+)")
 # Between two tokens, anything but plain spaces is a boundary that word
 # segmentation must not join across (punctuation, line breaks, tabs).
-_SOFT_GAP = re.compile(r"[ \u00a0]*")
+SOFT_GAP = re.compile(r"[ \u00a0]*")
 
 
 class SyllableTokenizer(Tokenizer):
@@ -53,14 +53,14 @@ class SyllableTokenizer(Tokenizer):
             yield t
             return
         previous_end = None
-        for index, match in enumerate(_TOKEN.finditer(value)):
+        for index, match in enumerate(TOKEN.finditer(value)):
             t.text = nfc(match.group(0))
             if keeporiginal:
                 t.original = t.text
             t.boost = 1.0
             t.stopped = False
             gap = value[previous_end : match.start()] if previous_end is not None else ""
-            t.boundary = previous_end is None or not _SOFT_GAP.fullmatch(gap)
+            t.boundary = previous_end is None or not SOFT_GAP.fullmatch(gap)
             t.line_start = previous_end is None or "\n" in gap or "\r" in gap
             t.is_number = match.group("num") is not None
             previous_end = match.end()

@@ -56,28 +56,59 @@ def ensure_corpus(work: Path, size: int, seed: int) -> Path:
     return corpus
 
 
-def _index_child(corpus: str, root: str, queue) -> None:
+def _index_child(corpus: str, root: str, full: bool, queue) -> None:
     from indexer.build import build_index
 
     started = time.perf_counter()
-    report = build_index(Path(corpus), Path(root))
+    report = build_index(Path(corpus), Path(root), full=full)
     seconds = time.perf_counter() - started
-    queue.put({"documents": report.documents, "sections": report.sections, "seconds": seconds})
+    queue.put({"documents": report.documents, "sections": report.sections, "seconds": seconds,
+               "changed": report.changed, "reinferred": report.reinferred, "full": bool(report.full_reason)})  # fmt: skip
 
 
-def run_indexing(corpus: Path, root: Path) -> dict:
-    """build_index in a child process: its peak RSS is the indexer's alone."""
-    from indexer import store
-
+def _build_in_child(corpus: Path, root: Path, full: bool) -> dict:
+    """build_index in a child process: its peak RSS (and its workers') is the indexer's alone."""
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    child = ctx.Process(target=_index_child, args=(str(corpus), str(root), queue))
+    child = ctx.Process(target=_index_child, args=(str(corpus), str(root), full, queue))
     child.start()
     result = queue.get()
     child.join()
+    return result
+
+
+def _one_document_change(corpus: Path, root: Path) -> dict:
+    """`tracuu index` after one document changed (a word of its body), then
+    after it changed back: the incremental path, whole call timed."""
+    from generate_corpus import MANIFEST
+
+    entries = [json.loads(line) for line in (corpus / f".{MANIFEST}").open(encoding="utf-8")]
+    path = corpus / entries[len(entries) // 2]["file"]
+    original = path.read_bytes()
+    text = original.decode("utf-8")
+    runs = []
+    try:
+        path.write_text(text.replace(" và ", " cùng ", 1), encoding="utf-8")
+        runs.append(_build_in_child(corpus, root, full=False))
+    finally:
+        path.write_bytes(original)
+    runs.append(_build_in_child(corpus, root, full=False))
+    assert all(r["changed"] == 1 and not r["full"] for r in runs), runs
+    return {"file": path.name, "seconds": [r["seconds"] for r in runs], "median_s": statistics.median(r["seconds"] for r in runs)}
+
+
+def run_indexing(corpus: Path, root: Path, runs: int = 1) -> dict:
+    """A full build_index (median of ``runs``), then a one-document change
+    through the incremental path."""
+    from indexer import store
+
+    builds = [_build_in_child(corpus, root, full=True) for _ in range(runs)]
+    result = dict(sorted(builds, key=lambda b: b["seconds"])[len(builds) // 2])
+    result["runs_s"] = [b["seconds"] for b in builds]
     result["peak_rss_mb"] = _rss_mb(resource.RUSAGE_CHILDREN)
     result["index_bytes"] = _du(store.current_generation(root))
     result["sections_per_s"] = result["sections"] / result["seconds"]
+    result["one_document_change"] = _one_document_change(corpus, root)
     result["measured_at"] = time.strftime("%Y-%m-%d %H:%M")
     (root / INDEX_REPORT).write_text(json.dumps(result, indent=1), encoding="utf-8")
     return result
@@ -259,6 +290,7 @@ def time_pyvi(texts: list[str], repeat: int = 3) -> dict:
             two.append(len(texts) / (time.perf_counter() - t))
     chars = sum(len(x) for x in texts)
     return {"texts": len(texts), "one_core_per_s": max(one), "two_procs_per_s": max(two), "runs_one": one, "runs_two": two,
+            "one_core_median": statistics.median(one), "two_procs_median": statistics.median(two),
             "chars_per_s_one_core": chars / len(texts) * max(one)}  # fmt: skip
 
 
@@ -419,6 +451,8 @@ def table(r: dict) -> str:
         ("sections / documents", f"{ix['sections']:,} / {ix['documents']:,}", ""),
         ("indexing, build_index" + (" (reused index: figures from its build)" if ix.get("reused") else ""),
          f"{ix['sections_per_s']:.1f} sections/s ({ix['seconds'] / 60:.1f} min)", ""),
+        ("one document changed, incremental build_index",
+         f"{ix['one_document_change']['median_s']:.1f} s" if "one_document_change" in ix else "not measured", ""),
         ("index size on disk", f"{ix['index_bytes'] / 2**20:,.0f} MB", ""),
         ("peak RSS, indexing process", f"{ix['peak_rss_mb']:,.0f} MB", ""),
         ("pyvi alone, 1 core (best of 3)", f"{py['one_core_per_s']:.0f} sections/s", f"build_index at {ix['sections_per_s'] / py['one_core_per_s']:.0%} of it"),
@@ -445,6 +479,21 @@ def table(r: dict) -> str:
     return "\n".join(out)
 
 
+def indexing_table(size: int, ix: dict, py: dict) -> str:
+    one = ix["one_document_change"]
+    rows = [
+        ("sections / documents", f"{ix['sections']:,} / {ix['documents']:,}", ""),
+        (f"full build_index (median of {len(ix['runs_s'])})", f"{ix['sections_per_s']:.0f} sections/s ({ix['seconds']:.0f} s; runs {', '.join(f'{x:.0f}' for x in ix['runs_s'])} s)", ""),
+        ("pyvi alone, 1 process (median of 3)", f"{py['one_core_median']:.0f} sections/s", f"build_index at {ix['sections_per_s'] / py['one_core_median']:.0%} of it"),
+        ("pyvi alone, 2 processes (ceiling, median of 3)", f"{py['two_procs_median']:.0f} sections/s", f"build_index at {ix['sections_per_s'] / py['two_procs_median']:.0%} of it"),
+        ("one document changed, incremental build_index", f"{one['median_s']:.1f} s (runs {', '.join(f'{x:.1f}' for x in one['seconds'])} s)", ""),
+        ("index size on disk", f"{ix['index_bytes'] / 2**20:,.0f} MB", ""),
+        ("peak RSS of one indexing process", f"{ix['peak_rss_mb']:,.0f} MB", ""),
+    ]  # fmt: skip
+    out = [f"### Indexing {size:,} sections", "", "| measure | value | ratio |", "|---|---|---|"]
+    return "\n".join(out + [f"| {a} | {b} | {c} |" for a, b, c in rows])
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10000])
@@ -455,13 +504,22 @@ def main(argv=None) -> int:
     ap.add_argument("--reuse-index", action="store_true", help="search an index this script built before; report its build figures")
     ap.add_argument("--no-tantivy", action="store_true")
     ap.add_argument("--stock-highlight-queries", type=int, default=40, help="queries on which Whoosh's own highlighter is timed")
-    ap.add_argument("--index-only", action="store_true", help="generate and index only")
+    ap.add_argument("--index-only", action="store_true", help="generate and index only (with pyvi alone beside it)")
+    ap.add_argument("--index-runs", type=int, default=1, help="full builds timed (the median is reported)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a size, in a child process
     args = ap.parse_args(argv)
     args.work = args.work.resolve()
     if args.index_only:
+        import random
+
         for size in args.sizes:
-            print(json.dumps(run_indexing(ensure_corpus(args.work, size, args.seed), args.work / f"index-{size}")), flush=True)
+            root = args.work / f"index-{size}"
+            indexing = run_indexing(ensure_corpus(args.work, size, args.seed), root, args.index_runs)
+            records = section_records(root)
+            texts = [f"{r['heading']}\n{r['text']}" for r in records]
+            pyvi = time_pyvi(random.Random(args.seed).sample(texts, min(len(texts), args.pyvi_sample)))
+            print(indexing_table(size, indexing, pyvi), flush=True)
+            (args.work / f"index-{size}.json").write_text(json.dumps({"indexing": indexing, "pyvi": pyvi}, indent=1), encoding="utf-8")
         return 0
     if args.one:
         result = run_size(args, args.one)

@@ -1,40 +1,61 @@
-"""Corpus folder → parsed documents with metadata → a new index generation."""
+"""Corpus folder → parsed documents with metadata → a new index generation.
+
+``build_index`` is incremental when the live index allows it: only files
+added or changed since (by the SHA-256 of the file and its sidecar) are read
+again, the sections of changed and removed files are deleted, and what
+depends on other documents (a number inferred from a citer, the links
+between documents) is settled again over every document from the
+summaries the catalog keeps of each file. A full build reads every file:
+asked for, on a first build, or when the index format, the corpus folder or
+a data file (topics, abbreviations, gazetteer, issuers) changed.
+
+Either way the result is a new generation, published atomically
+(indexer.store): an incremental build starts from hard links to the live
+generation's files (Whoosh never rewrites a segment file; deletions live in
+the table of contents), so readers see the old state or the new one, never
+the index and the catalog out of step. The files are read, analysed and
+written as Whoosh segments in worker processes (indexer.workers); this
+process commits the segments and writes the catalog.
+"""
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
-import re
+import os
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from tqdm import tqdm
+from whoosh.writing import MERGE_SMALL
 
 from analyzers.abbreviations import DATA_FILE as ABBREVIATIONS_FILE
 from analyzers.datafiles import DataFileError
-from analyzers.docnumber import find_numbers, number_key, type_code
-from analyzers.normalize import nfc
-from indexer.citations import extract_citations, type_for_code
 from indexer import store
+from indexer.citations import Citation
+from indexer.documents import (
+    SIDECAR_SUFFIX,
+    CorpusDocument,
+    catalog_entry,
+    load_document,
+)
+from indexer.documents import section_fields as _section_fields  # noqa: F401 - benchmarks/ranking_quality.py
 from indexer.gazetteer import DATA_FILE as GAZETTEER_FILE
 from indexer.issuers import DATA_FILE as ISSUERS_FILE
-from indexer.issuers import canonical_issuer, issuer_level
-from indexer.metadata import (
-    apply_sidecar,
-    extract_metadata,
-    formal_citation,
-    load_sidecar,
-    resolve_from_citations,
-)
-from indexer.model import Metadata, ParsedDocument, Section
-from indexer.parser import parse_document
-from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, is_document, read_text
-from indexer.schema import INDEX_FORMAT, build_schema, slug
+from indexer.metadata import resolve_from_citations, resolve_numbers
+from indexer.model import METADATA_FIELDS, Metadata
+from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, is_document
+from indexer.schema import INDEX_FORMAT, build_schema
 from indexer.topics import DATA_FILE as TOPICS_FILE
-from indexer.topics import document_topics, section_topics
+from indexer.workers import FileTask, default_workers, run_chunks, split_chunks
 
-SIDECAR_SUFFIX = ".meta.toml"
+DATA_FILES = (TOPICS_FILE, ABBREVIATIONS_FILE, GAZETTEER_FILE, ISSUERS_FILE)
+# Below this many bytes to read, starting worker processes (pyvi loads in
+# ~1.5 s each) costs more than it saves.
+PARALLEL_MIN_BYTES = 1_000_000
 
 
 @dataclass
@@ -52,32 +73,20 @@ class EmptyCorpus(Exception):
 
 
 @dataclass
-class CorpusDocument:
-    parsed: ParsedDocument
-    metadata: Metadata
-    warnings: list[str] = field(default_factory=list)
-
-    def heading(self, section: Section) -> str:
-        """A section's heading as the index shows it: the opening's is the title."""
-        if section.position == 0:
-            return self.metadata.title or self.metadata.doc_type
-        return section.heading
-
-    @cached_property
-    def section_topics(self) -> dict[str, list[str]]:
-        """Topics per section id, counted once for the index and the catalog."""
-        return {
-            s.section_id: section_topics(f"{self.heading(s)}\n{s.searchable_text}")
-            for s in self.parsed.sections
-        }
-
-
-@dataclass
 class BuildReport:
     documents: int
     sections: int
     skipped: list[Skipped]
     warnings: list[str]
+    # Why every file was read ("" for an incremental build).
+    full_reason: str = ""
+    # Document files, against the previous build (all "added" for a full one).
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    # Unchanged files indexed again: their number, inferred from a citer, changed.
+    reinferred: int = 0
 
 
 def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
@@ -102,27 +111,11 @@ def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
     return documents, others
 
 
-def load_document(path: Path) -> CorpusDocument:
-    """Read, parse and describe one file. Raises UnreadableFile."""
-    text = read_text(path)
-    parsed = parse_document(path.stem, text, path)
-    metadata = extract_metadata(parsed)
-    document = CorpusDocument(parsed, metadata)
-    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
-    if sidecar.exists():
-        try:
-            apply_sidecar(metadata, load_sidecar(sidecar), sidecar.name)
-        except (ValueError, OSError) as error:
-            # The error names the sidecar; the document is indexed without it.
-            document.warnings.append(f"bỏ qua tệp bổ sung: {error}")
-    if metadata.issuer:
-        # One name per body, however the text or the sidecar spells it.
-        metadata.issuer = canonical_issuer(metadata.issuer)
-    return document
-
-
 def load_corpus(corpus_dir: Path, progress: bool = False):
-    """Every readable document of the folder; the others with their reason."""
+    """Every readable document of the folder, in this process, numbers
+    inferred across documents; the other files with their reason. (The
+    index is built by build_index; this serves measurements that need the
+    parsed documents.)"""
     documents: list[CorpusDocument] = []
     files, skipped = corpus_files(corpus_dir)
     for path in tqdm(files, desc="Đọc văn bản", unit="tệp", disable=not progress, leave=False):
@@ -131,143 +124,30 @@ def load_corpus(corpus_dir: Path, progress: bool = False):
         except UnreadableFile as error:
             skipped.append(Skipped(path.name, error.reason))
         except DataFileError:
-            raise  # a broken data file is no fault of this document: stop and say so
+            raise
         except Exception as error:  # noqa: BLE001 - one bad file must not stop the rest
             skipped.append(Skipped(path.name, f"lỗi khi phân tích: {type(error).__name__}: {error}"))
     resolve_from_citations([(d.parsed, d.metadata) for d in documents])
     return documents, skipped
 
 
-def _section_fields(document: CorpusDocument, section: Section) -> dict:
-    meta = document.metadata
-    heading = document.heading(section)
-    head_text = heading
-    if section.position == 0:
-        # The opening stands for the whole document: its type and number are
-        # searchable there.
-        head_text = " ".join(filter(None, [meta.doc_type, meta.number, meta.title]))
-    body = section.searchable_text
-    # Where the section stands: the opening's heading already is the title.
-    context = "\n".join(([meta.title] if section.position else []) + list(section.path))
-    own = number_key(meta.number) if meta.number else ""
-    cited_in_heading = sorted({m.key for m in find_numbers(heading)} - {own})
-    cited = sorted({m.key for m in find_numbers(f"{heading}\n{body}")} - {own})
-    in_path = sorted({m.key for h in section.path for m in find_numbers(h)} - {own} - set(cited))
-    topics = document.section_topics[section.section_id]
-    return dict(
-        key=f"{document.parsed.doc_id}#{section.section_id}",
-        doc_id=document.parsed.doc_id,
-        section_id=section.section_id,
-        position=section.position,
-        heading=heading,
-        path=list(section.path),
-        text=section.text,
-        footnotes=[asdict(n) for n in section.footnotes],
-        head=head_text,
-        head_fold=head_text,
-        head_words=head_text,
-        body=body,
-        body_fold=body,
-        body_words=body,
-        head_pairs=head_text,
-        head_pairs_fold=head_text,
-        body_pairs=body,
-        body_pairs_fold=body,
-        context=context or None,
-        context_fold=context or None,
-        context_words=context or None,
-        context_pairs=context or None,
-        context_pairs_fold=context or None,
-        number=own if section.position == 0 and own else None,
-        head_cites=" ".join(cited_in_heading) or None,
-        cites=" ".join(cited) or None,
-        path_cites=" ".join(in_path) or None,
-        year=meta.year,
-        doc_type=slug(meta.doc_type) or None,
-        issuer=meta.issuer or None,
-        issuer_key=slug(meta.issuer) or None,
-        issuer_level=slug(issuer_level(meta.issuer)) or None,
-        province=slug(meta.province) or None,
-        topics=" ".join(slug(t) for t in topics) or None,
-    )
-
-
-def section_citations(document: CorpusDocument, own: str) -> list[dict]:
-    """The documents each section cites, in reading order: one entry per
-    section and number, with the most the text says of it (type, date,
-    issuer, title). ``doc_id`` is filled in by build_catalog."""
-    found: list[dict] = []
-    for section in document.parsed.sections:
-        here: dict[str, dict] = {}
-        text = f"{document.heading(section)}\n{section.searchable_text}"
-        for c in extract_citations(nfc(text)):
-            if c.key == own:
-                continue
-            entry = {
-                "number": re.sub(r"\s+", "", c.number),
-                "key": c.key,
-                "doc_type": c.doc_type or type_for_code(type_code(c.key)),
-                "date": c.date,
-                # A heading cut short ("… của Bộ Chính…") says less than the
-                # text: a cut value is unknown, and the text's mention fills it.
-                "issuer": "" if c.issuer.endswith("…") else canonical_issuer(c.issuer),
-                "title": "" if c.subject.endswith("…") else c.subject,
-                "section_id": section.section_id,
-                "doc_id": None,
-            }
-            known = here.get(c.key)
-            if known is None:
-                here[c.key] = entry
-            else:  # the same number again: keep what either mention says
-                for name in ("doc_type", "date", "issuer", "title"):
-                    known[name] = known[name] or entry[name]
-        found.extend(here.values())
-    return found
-
-
-def catalog_entry(document: CorpusDocument) -> dict:
-    parsed, meta = document.parsed, document.metadata
-    whole = "\n".join(f"{s.heading}\n{s.searchable_text}" for s in parsed.sections)
-    own = number_key(meta.number) if meta.number else ""
-    return {
-        "doc_id": parsed.doc_id,
-        "file": parsed.source.name,
-        "title": meta.title,
-        "doc_type": meta.doc_type,
-        "number": meta.number,
-        "number_key": own,
-        "date": meta.date,
-        "year": meta.year,
-        "issuer": meta.issuer,
-        "issuer_level": issuer_level(meta.issuer),
-        "province": meta.province,
-        "signer": meta.signer,
-        "recipients": meta.recipients,
-        "sources": meta.sources,
-        "citation": formal_citation(meta),
-        "topics": document_topics(list(document.section_topics.values()), whole),
-        "cites": section_citations(document, own),
-        "sections": [
-            {"section_id": s.section_id, "heading": s.heading, "level": s.level}
-            for s in parsed.sections
-        ],
-    }
-
-
 def build_catalog(
-    documents: list[CorpusDocument],
+    entries: list[dict],
     skipped: list[Skipped],
     indexed: int,
     corpus_dir: Path,
     started: float,
     state: dict,
 ) -> dict:
-    entries = [catalog_entry(d) for d in documents]
+    """The catalog of the documents' entries (documents.catalog_entry), with
+    the links between them settled here: they change when another document does."""
     # Resolved by number. A document whose own number was lost in scanning
-    # has been given the number its citers use (resolve_from_citations).
+    # has been given the number its citers use (metadata.resolve_numbers).
     by_number = {e["number_key"]: e for e in entries if e["number_key"]}
     for entry in entries:
         entry["cited_by"] = []
+        for cited in entry["cites"]:
+            cited["doc_id"] = None
     for entry in entries:
         for cited in entry["cites"]:
             target = by_number.get(cited["key"])
@@ -288,36 +168,206 @@ def build_catalog(
     }
 
 
-def build_index(corpus_dir: Path, index_root: Path, progress: bool = False) -> BuildReport:
-    """Index every readable file of ``corpus_dir``; publish atomically."""
+def file_hash(path: Path) -> str:
+    """SHA-256 of a document file and of its sidecar, if any: either changing
+    changes what is indexed."""
+    digest = hashlib.sha256(path.read_bytes())
+    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if sidecar.is_file():
+        digest.update(b"\0sidecar\0" + sidecar.read_bytes())
+    return digest.hexdigest()
+
+
+def data_state() -> dict[str, str]:
+    """SHA-256 of each data file the index depends on."""
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() if f.exists() else "" for f in DATA_FILES}
+
+
+def _previous(corpus_dir: Path, index_root: Path, data: dict) -> tuple[dict | None, str]:
+    """The live catalog when an incremental build may start from it, else
+    None and why every file must be read."""
+    try:
+        catalog = store.open_catalog(index_root)
+    except store.IndexMissing:
+        return None, "chưa có chỉ mục"
+    if catalog.get("format") != INDEX_FORMAT or "files" not in catalog:
+        return None, "chỉ mục được lập bằng phiên bản cũ"
+    if catalog.get("corpus_dir") != str(corpus_dir.resolve()):
+        return None, "chỉ mục được lập từ thư mục khác"
+    changed = [name for name, digest in data.items() if catalog.get("data_state", {}).get(name) != digest]
+    if changed:
+        return None, f"{', '.join(changed)} đã thay đổi"
+    return catalog, ""
+
+
+def _link_generation(source: Path, target: Path) -> None:
+    """The Whoosh files of ``source`` in ``target``, as hard links (copies
+    where the file system has none). Whoosh never rewrites a segment file
+    and writes a new table of contents on commit, so the new generation
+    can change without touching the old one, which readers may hold open."""
+    for path in source.iterdir():
+        if path.name == store.DOCUMENTS or not path.is_file() or path.suffix == ".lock" or "LOCK" in path.name:
+            continue
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copy2(path, target / path.name)
+
+
+def _adopt(segments: list):
+    """A Whoosh merge policy: the usual one on the index's segments, then
+    the segments the workers wrote, in order."""
+
+    def policy(writer, existing):
+        return MERGE_SMALL(writer, existing) + segments
+
+    return policy
+
+
+def _metadata_of(entry: dict) -> dict:
+    return {**{name: entry[name] for name in METADATA_FIELDS}, "sources": entry["sources"]}
+
+
+@dataclass
+class _Plan:
+    """What a build reads and keeps, by file name."""
+
+    tasks: list[FileTask] = field(default_factory=list)  # files to read
+    sizes: list[int] = field(default_factory=list)
+    kept: dict[str, dict] = field(default_factory=dict)  # file -> catalog "files" record, unchanged
+    entries: dict[str, dict] = field(default_factory=dict)  # doc_id -> catalog entry, unchanged documents
+    deleted: set[str] = field(default_factory=set)  # doc ids whose sections go
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+
+
+def _plan(files: list[Path], hashes: dict[str, str], previous: dict | None) -> _Plan:
+    plan = _Plan()
+    before = previous["files"] if previous else {}
+    entries = {e["doc_id"]: e for e in previous["documents"]} if previous else {}
+    for path in files:
+        record = before.get(path.name)
+        if record is not None and record["sha256"] == hashes[path.name]:
+            plan.kept[path.name] = record
+            if record.get("doc_id") in entries:
+                plan.entries[record["doc_id"]] = entries[record["doc_id"]]
+            continue
+        if record is None:
+            plan.added += 1
+        else:
+            plan.changed += 1
+            if record.get("doc_id"):
+                plan.deleted.add(record["doc_id"])
+        plan.tasks.append(FileTask(str(path), hashes[path.name]))
+        plan.sizes.append(path.stat().st_size)
+    current = {p.name for p in files}
+    for name, record in before.items():
+        if name not in current:
+            plan.removed += 1
+            if record.get("doc_id"):
+                plan.deleted.add(record["doc_id"])
+    return plan
+
+
+def _run(generation: Path, tasks, sizes, workers: int | None, defer: bool, bar) -> list:
+    if not tasks:
+        return []
+    if workers is None:
+        workers = default_workers() if sum(sizes) >= PARALLEL_MIN_BYTES else 1
+    count = 2 * workers if workers > 1 else 1  # more chunks than workers: a slow one holds up less
+    return run_chunks(generation, split_chunks(tasks, sizes, count), workers, defer, bar.update)
+
+
+def build_index(
+    corpus_dir: Path,
+    index_root: Path,
+    progress: bool = False,
+    full: bool = False,
+    workers: int | None = None,
+) -> BuildReport:
+    """Index ``corpus_dir`` into a new generation under ``index_root`` and
+    publish it: incrementally when the live index allows it (see the module
+    docstring), else, or with ``full``, every file. ``workers``: processes
+    reading and writing (default: one per core, one for a small job)."""
     if not corpus_dir.is_dir():
         raise NotADirectoryError(2, "không có thư mục văn bản", str(corpus_dir))
     started = time.time()
     state = corpus_state(corpus_dir)  # before reading: a file changed meanwhile makes it stale
-    documents, skipped = load_corpus(corpus_dir, progress)
-    if not documents:
-        # A wrong or empty folder must not replace a good index with nothing.
-        raise EmptyCorpus(corpus_dir, skipped)
+    data = data_state()
+    files, skipped = corpus_files(corpus_dir)
+    hashes = {path.name: file_hash(path) for path in files}
+    previous, full_reason = (None, "yêu cầu lập lại toàn bộ") if full else _previous(corpus_dir, index_root, data)
+    plan = _plan(files, hashes, previous)
     generation = store.new_generation(index_root)
     try:
-        ix = store.whoosh_index.create_in(str(generation), build_schema())
-        writer = ix.writer(limitmb=256)
-        # A heading with no text of its own (a "Phần", "II." above its
-        # subsections) is no passage: its heading lives on in its children's
-        # paths. The opening always stays: it stands for the document.
-        sections = [
-            (d, s)
-            for d in documents
-            for s in d.parsed.sections
-            if s.position == 0 or s.searchable_text.strip()
-        ]
-        for document, section in tqdm(
-            sections, desc="Lập chỉ mục", unit="mục", disable=not progress, leave=False
-        ):
-            fields = {k: v for k, v in _section_fields(document, section).items() if v is not None}
-            writer.add_document(**fields)
-        writer.commit()
-        catalog = build_catalog(documents, skipped, len(sections), corpus_dir, started, state)
+        if previous is None:
+            store.whoosh_index.create_in(str(generation), build_schema())
+        else:
+            _link_generation(store.current_generation(index_root), generation)
+        with tqdm(total=len(plan.tasks), desc="Lập chỉ mục", unit="tệp", disable=not progress, leave=False) as bar:
+            results = _run(generation, plan.tasks, plan.sizes, workers, True, bar)
+            records = dict(plan.kept)
+            entries = dict(plan.entries)
+            waiting = {}  # doc_id -> (task, record) read but not written: may take a number
+            for result in results:
+                for outcome in result.outcomes:
+                    if outcome.skipped:
+                        records[outcome.file] = {"sha256": outcome.sha256, "skipped": outcome.skipped}
+                        continue
+                    records[outcome.file] = outcome.source
+                    if outcome.entry is not None:
+                        entries[outcome.source["doc_id"]] = outcome.entry
+                    else:
+                        waiting[outcome.source["doc_id"]] = outcome.file
+            segments = [r.segment for r in results if r.segment is not None]
+            # Numbers inferred across documents, from every document's summary.
+            documents = [(name, r) for name, r in sorted(records.items()) if not r.get("skipped")]
+            if not documents:
+                # A wrong or empty folder must not replace a good index with nothing.
+                raise EmptyCorpus(corpus_dir, skipped + _skipped(records))
+            settled = [  # copies: resolving must not touch what the files gave
+                (r["doc_id"], Metadata(**copy.deepcopy(r["metadata"])), [Citation(**c) for c in r["citations"]])
+                for _, r in documents
+            ]
+            resolve_numbers(settled)
+            again, sizes, reinferred = [], [], 0
+            by_doc = {r["doc_id"]: name for name, r in documents}
+            for doc_id, meta, _ in settled:
+                name = by_doc[doc_id]
+                resolved = asdict(meta)
+                if doc_id in waiting:
+                    pass
+                elif doc_id in entries and _metadata_of(entries[doc_id]) != resolved:
+                    # Indexed with other metadata: an unchanged file whose
+                    # citer changed, or (never, by may_take_number) a new one.
+                    del entries[doc_id]
+                    plan.deleted.add(doc_id)
+                    reinferred += name in plan.kept
+                else:
+                    continue
+                again.append(FileTask(str(corpus_dir / name), hashes[name], resolved))
+                sizes.append((corpus_dir / name).stat().st_size)
+            bar.total += len(again)
+            for result in _run(generation, again, sizes, workers, False, bar):
+                for outcome in result.outcomes:
+                    if outcome.skipped:  # the file changed since it was hashed
+                        records[outcome.file] = {"sha256": outcome.sha256, "skipped": outcome.skipped}
+                    else:
+                        entries[outcome.source["doc_id"]] = outcome.entry
+                if result.segment is not None:
+                    segments.append(result.segment)
+        ix = store.whoosh_index.open_dir(str(generation))
+        writer = ix.writer()
+        for doc_id in sorted(plan.deleted):
+            writer.delete_by_term("doc_id", doc_id)
+        writer.commit(mergetype=_adopt(segments))
+        skipped = skipped + _skipped(records)
+        ordered = [entries[r["doc_id"]] for _, r in sorted(records.items()) if r.get("doc_id") in entries]
+        sections = sum(records[name]["sections"] for name in records if records[name].get("doc_id") in entries)
+        catalog = build_catalog(ordered, skipped, sections, corpus_dir, started, state)
+        catalog["files"] = records
+        catalog["data_state"] = data
         (generation / store.DOCUMENTS).write_text(
             json.dumps(catalog, ensure_ascii=False, indent=1), encoding="utf-8"
         )
@@ -325,8 +375,23 @@ def build_index(corpus_dir: Path, index_root: Path, progress: bool = False) -> B
         store.discard(generation)
         raise
     store.publish(index_root, generation)
-    warnings = [w for d in documents for w in d.warnings]
-    return BuildReport(len(documents), len(sections), skipped, warnings)
+    warnings = [w for _, r in sorted(records.items()) for w in r.get("warnings", ())]
+    return BuildReport(
+        documents=len(ordered),
+        sections=sections,
+        skipped=skipped,
+        warnings=warnings,
+        full_reason=full_reason,
+        added=plan.added,
+        changed=plan.changed,
+        removed=plan.removed,
+        unchanged=len(plan.kept),
+        reinferred=reinferred,
+    )
+
+
+def _skipped(records: dict[str, dict]) -> list[Skipped]:
+    return [Skipped(name, r["skipped"]) for name, r in sorted(records.items()) if r.get("skipped")]
 
 
 def corpus_state(corpus_dir: Path) -> dict[str, list[int]]:
@@ -358,7 +423,7 @@ def stale_reason(corpus_dir: Path, index_root: Path) -> str:
     if catalog.get("corpus_state") != corpus_state(corpus_dir):
         return "thư mục văn bản đã thay đổi"
     built_at = catalog.get("built_at", 0)
-    for data_file in (TOPICS_FILE, ABBREVIATIONS_FILE, GAZETTEER_FILE, ISSUERS_FILE):
+    for data_file in DATA_FILES:
         if data_file.exists() and data_file.stat().st_mtime > built_at:
             return f"{data_file.name} mới hơn chỉ mục"
     return ""

@@ -528,13 +528,13 @@ def _issuer_compatible(cited: str, meta: Metadata, citing: Metadata) -> bool:
     return a == b or b == "ban thuong vu " + a
 
 
-def _matching_citations(target: Metadata, docs, cited) -> list[tuple[str, Citation]]:
+def _matching_citations(target: Metadata, docs) -> list[tuple[str, Citation]]:
     codes = type_codes(target.doc_type)
     found = []
-    for parsed, meta in docs:
+    for doc_id, meta, citations in docs:
         if meta is target:
             continue
-        for c in cited[parsed.doc_id]:
+        for c in citations:
             code = type_code(c.key)
             words = _CODE_ISSUER_WORDS.get(_issuer_code(c.key))
             if (
@@ -544,40 +544,57 @@ def _matching_citations(target: Metadata, docs, cited) -> list[tuple[str, Citati
                 and _subject_matches(c.subject, target.title)
                 and _issuer_compatible(c.issuer, target, meta)
             ):
-                found.append((parsed.doc_id, c))
+                found.append((doc_id, c))
     return found
 
 
-def resolve_from_citations(docs: list[tuple[ParsedDocument, Metadata]]) -> None:
+def may_take_number(meta: Metadata) -> bool:
+    """Whether resolve_numbers may give this document a number: it has none
+    (nor a sidecar saying so) and enough to be recognised by its citers."""
+    if meta.number or meta.sources.get("number") == "sidecar":
+        return False
+    return bool(meta.doc_type and meta.title and meta.issuer)
+
+
+def resolve_numbers(docs: list[tuple[str, Metadata, list[Citation]]]) -> None:
     """Give a document without a number the number (and date) that other
-    documents cite it by. Only empty fields are filled; an inferred year is
-    replaced by the cited date's year. Nothing happens on doubt: several
-    candidate numbers, or a number that is another document's own."""
-    cited = {parsed.doc_id: extract_citations(nfc(parsed.text)) for parsed, _ in docs}
-    owners = {number_key(meta.number): parsed.doc_id for parsed, meta in docs if meta.number}
-    for parsed, meta in docs:
-        if meta.number or meta.sources.get("number") == "sidecar":
+    documents cite it by. ``docs`` holds each document's id, metadata and
+    the citations of its whole text. Only empty fields are filled; an
+    inferred year is replaced by the cited date's year. Nothing happens on
+    doubt: several candidate numbers, or a number that is another
+    document's own."""
+    owners = {number_key(meta.number): doc_id for doc_id, meta, _ in docs if meta.number}
+    for doc_id, meta, _ in docs:
+        if not may_take_number(meta):
             continue
-        if not (meta.doc_type and meta.title and meta.issuer):
-            continue
-        matches = _matching_citations(meta, docs, cited)
+        matches = _matching_citations(meta, docs)
         keys = {c.key for _, c in matches}
         if len(keys) != 1:
             continue
         key = keys.pop()
-        if owners.get(key, parsed.doc_id) != parsed.doc_id:
+        if owners.get(key, doc_id) != doc_id:
             continue
         citing_id, first = min(matches, key=lambda m: (" " in m[1].number, not m[1].date))
         source = f"citation in {citing_id}"
         meta.set("number", re.sub(r"\s+", "", first.number), source)
-        owners[key] = parsed.doc_id
+        owners[key] = doc_id
         dates = {c.date for _, c in matches if c.date}
         if len(dates) == 1 and not meta.date and meta.sources.get("date") != "sidecar":
             date = dates.pop()
-            dated_in = next(doc_id for doc_id, c in matches if c.date == date)
+            dated_in = next(citing for citing, c in matches if c.date == date)
             meta.set("date", date, f"citation in {dated_in}")
             if meta.year is None or meta.sources.get("year", "").startswith("inferred"):
                 meta.set("year", int(date[:4]), f"citation in {dated_in}")
+
+
+def document_citations(parsed: ParsedDocument) -> list[Citation]:
+    """The citations of a document's whole text, as resolve_numbers reads them."""
+    return extract_citations(nfc(parsed.text))
+
+
+def resolve_from_citations(docs: list[tuple[ParsedDocument, Metadata]]) -> None:
+    """resolve_numbers for parsed documents."""
+    resolve_numbers([(parsed.doc_id, meta, document_citations(parsed)) for parsed, meta in docs])
 
 
 # --------------------------------------------------------------------------

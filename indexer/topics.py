@@ -51,36 +51,55 @@ def load_topics(path: Path = DATA_FILE) -> tuple[Topic, ...]:
     return tuple(topics)
 
 
+@dataclass(frozen=True)
+class _Cue:
+    exact: re.Pattern  # the cue as written (lower case, one tone style)
+    loose: re.Pattern | None  # without diacritics; None for a cue that has none
+    # What any match holds as is, once white space is collapsed: the cue
+    # itself, or for "kinh tế - xã hội" its longest side of the dash. A
+    # text without it is skipped without running the patterns.
+    needle: str
+    loose_needle: str
+
+
 @cached_data
-def _compiled(path: Path = DATA_FILE) -> tuple[tuple[str, tuple[tuple[re.Pattern, re.Pattern | None], ...]], ...]:
-    """Per topic: (accented pattern, folded pattern or None) for each cue, lower case."""
+def _compiled(path: Path = DATA_FILE) -> tuple[tuple[str, tuple[_Cue, ...]], ...]:
+    """Per topic, its cues ready to match, lower case."""
     result = []
     for topic in load_topics(path):
-        pairs = []
+        cues = []
         for cue in topic.cues:
             lower = cue.lower()
             # A cue without diacritics ("ocop") is already matched by the exact pass.
             loose = re.compile(_cue_pattern(fold(lower))) if has_diacritics(lower) else None
-            pairs.append((re.compile(_cue_pattern(lower)), loose))
-        result.append((topic.label, tuple(pairs)))
+            needle = max((" ".join(part.split()) for part in re.split(r"\s[-–]\s", lower)), key=len)
+            cues.append(_Cue(re.compile(_cue_pattern(lower)), loose, needle, fold(needle)))
+        result.append((topic.label, tuple(cues)))
     return tuple(result)
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
     """Label -> number of cue occurrences in ``text``."""
-    accented = normalize_text(text).lower()  # one tone style, so "hoá" meets "hóa"
+    # One tone style, so "hoá" meets "hóa"; white space collapsed, which
+    # changes no match (cue words are joined by \s+ or \s*-\s*).
+    accented = _SPACES.sub(" ", normalize_text(text).lower())
     folded = fold(accented)
     aligned = len(folded) == len(accented)
     counts = {}
-    for label, pairs in _compiled(path):
+    for label, cues in _compiled(path):
         hits = 0
-        for exact, loose in pairs:
-            hits += sum(1 for _ in exact.finditer(accented))
+        for cue in cues:
+            if cue.needle in accented:
+                hits += sum(1 for _ in cue.exact.finditer(accented))
             # Text typed without diacritics matches the folded cue. Text that has
             # them must match exactly: folded "rung" would also meet "rung" (shake).
-            for m in loose.finditer(folded) if loose else ():
-                if aligned and not has_diacritics(accented[m.start() : m.end()]):
-                    hits += 1
+            if cue.loose is not None and cue.loose_needle in folded:
+                for m in cue.loose.finditer(folded):
+                    if aligned and not has_diacritics(accented[m.start() : m.end()]):
+                        hits += 1
         counts[label] = hits
     return counts
 

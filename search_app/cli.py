@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", help="lập chỉ mục từ thư mục văn bản")
     index.add_argument("corpus_dir", nargs="?", type=Path, default=DEFAULT_CORPUS, metavar="CORPUS_DIR")
     index.add_argument("--index-dir", type=Path, default=None)
+    index.add_argument("--full", action="store_true", help="đọc lại mọi tệp (mặc định: chỉ tệp thêm, sửa, xoá)")
 
     search = commands.add_parser("search", help="tìm đoạn văn bản")
     search.add_argument("query", metavar="QUERY")
@@ -114,14 +115,14 @@ def _print_json(data) -> None:
 
 
 def run_index(args) -> int:
-    return _build(args.corpus_dir, args.index_dir or default_index_dir())
+    return _build(args.corpus_dir, args.index_dir or default_index_dir(), full=args.full)
 
 
-def _build(corpus_dir: Path, index_dir: Path) -> int:
+def _build(corpus_dir: Path, index_dir: Path, full: bool = False) -> int:
     from indexer.build import EmptyCorpus, build_index
 
     try:
-        report = build_index(corpus_dir, index_dir, progress=sys.stderr.isatty())
+        report = build_index(corpus_dir, index_dir, progress=sys.stderr.isatty(), full=full)
     except EmptyCorpus as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         for skipped in error.skipped:
@@ -130,6 +131,16 @@ def _build(corpus_dir: Path, index_dir: Path) -> int:
     except OSError as error:
         print(f"Lỗi: không lập được chỉ mục: {error.strerror or error}: {error.filename}", file=sys.stderr)
         return EXIT_FAILURE
+    if report.full_reason:
+        print(f"Lập lại toàn bộ chỉ mục ({report.full_reason}).")
+    else:
+        line = (
+            f"Thêm {report.added}, sửa {report.changed}, xoá {report.removed}, "
+            f"giữ nguyên {report.unchanged} văn bản"
+        )
+        if report.reinferred:
+            line += f"; lập lại {report.reinferred} văn bản có số hiệu suy ra từ văn bản khác đã đổi"
+        print(line + ".")
     print(f"Đã lập chỉ mục {report.documents} văn bản, {report.sections} mục vào {index_dir}.")
     for warning in report.warnings:
         print(f"Cảnh báo: {warning}", file=sys.stderr)

@@ -89,7 +89,7 @@ def segmented(index_root, tmp_path_factory):
 
 def test_engine_handles_segments_and_deletions(segmented):
     with segmented.index.reader() as reader:
-        assert len(list(reader.leaf_readers())) == 2 and reader.has_deletions()
+        assert len(list(reader.leaf_readers())) >= 2 and reader.has_deletions()
     for text, engine, searcher, query in every_plan(segmented):
         assert_same(engine_matches(engine, searcher, query), whoosh_matches(searcher, query), text)
 

@@ -57,7 +57,7 @@ def test_a_broken_data_file_stops_the_build_instead_of_skipping_every_document(m
     def broken(parsed):
         raise DataFileError("gazetteer.toml: mỗi [[province]] cần name và danh sách places")
 
-    monkeypatch.setattr("indexer.build.extract_metadata", broken)
+    monkeypatch.setattr("indexer.documents.extract_metadata", broken)
     with pytest.raises(DataFileError, match="gazetteer.toml"):
         build_index(make_corpus({"one.txt": SAMPLE}), tmp_path / "index")
 

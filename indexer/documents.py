@@ -1,0 +1,236 @@
+"""One document file → what the index and the catalog hold of it.
+
+Runs where the work is done: in the worker processes of a build
+(indexer.workers), or in the main process for a few files. Everything here
+depends on the file (and its sidecar) alone, once the document's metadata
+is settled; what depends on other documents (a number inferred from a
+citer, the links between documents) is settled by indexer.build.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from analyzers.docnumber import find_numbers, number_key, type_code
+from analyzers.normalize import nfc
+from analyzers.views import text_views
+from indexer.citations import extract_citations, type_for_code
+from indexer.issuers import canonical_issuer, issuer_level
+from indexer.metadata import apply_sidecar, extract_metadata, formal_citation, load_sidecar
+from indexer.model import Metadata, ParsedDocument, Section
+from indexer.parser import parse_document
+from indexer.reader import read_text
+from indexer.schema import slug
+from indexer.topics import document_topics, section_topics
+
+SIDECAR_SUFFIX = ".meta.toml"
+
+
+@dataclass
+class CorpusDocument:
+    parsed: ParsedDocument
+    metadata: Metadata
+    warnings: list[str] = field(default_factory=list)
+
+    def heading(self, section: Section) -> str:
+        """A section's heading as the index shows it: the opening's is the title."""
+        if section.position == 0:
+            return self.metadata.title or self.metadata.doc_type
+        return section.heading
+
+    @cached_property
+    def section_topics(self) -> dict[str, list[str]]:
+        """Topics per section id, counted once for the index and the catalog."""
+        return {
+            s.section_id: section_topics(f"{self.heading(s)}\n{s.searchable_text}")
+            for s in self.parsed.sections
+        }
+
+
+def load_document(path: Path) -> CorpusDocument:
+    """Read, parse and describe one file. Raises UnreadableFile."""
+    text = read_text(path)
+    parsed = parse_document(path.stem, text, path)
+    metadata = extract_metadata(parsed)
+    document = CorpusDocument(parsed, metadata)
+    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if sidecar.exists():
+        try:
+            apply_sidecar(metadata, load_sidecar(sidecar), sidecar.name)
+        except (ValueError, OSError) as error:
+            # The error names the sidecar; the document is indexed without it.
+            document.warnings.append(f"bỏ qua tệp bổ sung: {error}")
+    if metadata.issuer:
+        # One name per body, however the text or the sidecar spells it.
+        metadata.issuer = canonical_issuer(metadata.issuer)
+    return document
+
+
+def section_fields(document: CorpusDocument, section: Section) -> dict:
+    meta = document.metadata
+    heading = document.heading(section)
+    head_text = heading
+    if section.position == 0:
+        # The opening stands for the whole document: its type and number are
+        # searchable there.
+        head_text = " ".join(filter(None, [meta.doc_type, meta.number, meta.title]))
+    body = section.searchable_text
+    # Where the section stands: the opening's heading already is the title.
+    context = "\n".join(([meta.title] if section.position else []) + list(section.path))
+    own = number_key(meta.number) if meta.number else ""
+    cited_in_heading = sorted({m.key for m in find_numbers(heading)} - {own})
+    cited = sorted({m.key for m in find_numbers(f"{heading}\n{body}")} - {own})
+    in_path = sorted({m.key for h in section.path for m in find_numbers(h)} - {own} - set(cited))
+    topics = document.section_topics[section.section_id]
+    return dict(
+        key=f"{document.parsed.doc_id}#{section.section_id}",
+        doc_id=document.parsed.doc_id,
+        section_id=section.section_id,
+        position=section.position,
+        heading=heading,
+        path=list(section.path),
+        text=section.text,
+        footnotes=[asdict(n) for n in section.footnotes],
+        head=head_text,
+        head_fold=head_text,
+        head_words=head_text,
+        body=body,
+        body_fold=body,
+        body_words=body,
+        head_pairs=head_text,
+        head_pairs_fold=head_text,
+        body_pairs=body,
+        body_pairs_fold=body,
+        context=context or None,
+        context_fold=context or None,
+        context_words=context or None,
+        context_pairs=context or None,
+        context_pairs_fold=context or None,
+        number=own if section.position == 0 and own else None,
+        head_cites=" ".join(cited_in_heading) or None,
+        cites=" ".join(cited) or None,
+        path_cites=" ".join(in_path) or None,
+        year=meta.year,
+        doc_type=slug(meta.doc_type) or None,
+        issuer=meta.issuer or None,
+        issuer_key=slug(meta.issuer) or None,
+        issuer_level=slug(issuer_level(meta.issuer)) or None,
+        province=slug(meta.province) or None,
+        topics=" ".join(slug(t) for t in topics) or None,
+    )
+
+
+def section_citations(document: CorpusDocument, own: str) -> list[dict]:
+    """The documents each section cites, in reading order: one entry per
+    section and number, with the most the text says of it (type, date,
+    issuer, title). ``doc_id`` is filled in by build_catalog."""
+    found: list[dict] = []
+    for section in document.parsed.sections:
+        here: dict[str, dict] = {}
+        text = f"{document.heading(section)}\n{section.searchable_text}"
+        for c in extract_citations(nfc(text)):
+            if c.key == own:
+                continue
+            entry = {
+                "number": re.sub(r"\s+", "", c.number),
+                "key": c.key,
+                "doc_type": c.doc_type or type_for_code(type_code(c.key)),
+                "date": c.date,
+                # A heading cut short ("… của Bộ Chính…") says less than the
+                # text: a cut value is unknown, and the text's mention fills it.
+                "issuer": "" if c.issuer.endswith("…") else canonical_issuer(c.issuer),
+                "title": "" if c.subject.endswith("…") else c.subject,
+                "section_id": section.section_id,
+                "doc_id": None,
+            }
+            known = here.get(c.key)
+            if known is None:
+                here[c.key] = entry
+            else:  # the same number again: keep what either mention says
+                for name in ("doc_type", "date", "issuer", "title"):
+                    known[name] = known[name] or entry[name]
+        found.extend(here.values())
+    return found
+
+
+def catalog_entry(document: CorpusDocument) -> dict:
+    parsed, meta = document.parsed, document.metadata
+    whole = "\n".join(f"{s.heading}\n{s.searchable_text}" for s in parsed.sections)
+    own = number_key(meta.number) if meta.number else ""
+    return {
+        "doc_id": parsed.doc_id,
+        "file": parsed.source.name,
+        "title": meta.title,
+        "doc_type": meta.doc_type,
+        "number": meta.number,
+        "number_key": own,
+        "date": meta.date,
+        "year": meta.year,
+        "issuer": meta.issuer,
+        "issuer_level": issuer_level(meta.issuer),
+        "province": meta.province,
+        "signer": meta.signer,
+        "recipients": meta.recipients,
+        "sources": meta.sources,
+        "citation": formal_citation(meta),
+        "topics": document_topics(list(document.section_topics.values()), whole),
+        "cites": section_citations(document, own),
+        "sections": [
+            {"section_id": s.section_id, "heading": s.heading, "level": s.level}
+            for s in parsed.sections
+        ],
+    }
+
+
+def indexed_sections(document: CorpusDocument) -> list[Section]:
+    """The sections that are passages. A heading with no text of its own (a
+    "Phần", "II." above its subsections) is none: its heading lives on in
+    its children's paths. The opening always stays: it stands for the
+    document."""
+    return [s for s in document.parsed.sections if s.position == 0 or s.searchable_text.strip()]
+
+
+# Which analysed fields come from which text, by view (see analyzers.views).
+_VIEW_FIELDS = {
+    "head": {"syllables": "head", "folded": "head_fold", "words": "head_words",
+             "pairs": "head_pairs", "folded_pairs": "head_pairs_fold"},
+    "body": {"syllables": "body", "folded": "body_fold", "words": "body_words",
+             "pairs": "body_pairs", "folded_pairs": "body_pairs_fold"},
+    "context": {"syllables": "context", "folded": "context_fold", "words": "context_words",
+                "pairs": "context_pairs", "folded_pairs": "context_pairs_fold"},
+}  # fmt: skip
+
+
+def analysed_fields(document: CorpusDocument, section: Section) -> dict:
+    """section_fields with each text analysed once: the syllable, folded,
+    word and pair fields get their token lists (Whoosh indexes a list as
+    given), the other fields their values as section_fields gives them.
+    Fields without a value are left out."""
+    fields = section_fields(document, section)
+    for source, targets in _VIEW_FIELDS.items():
+        text = fields[source]
+        if text is None:
+            continue
+        views = text_views(text)
+        for view, name in targets.items():
+            fields[name] = getattr(views, view)
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def document_source(document: CorpusDocument, sha256: str, extracted: Metadata, citations) -> dict:
+    """What a later incremental build needs of this file without reading it
+    again: its hash, the metadata read from it (before any inference from
+    other documents), the citations of its whole text, its warnings."""
+    return {
+        "doc_id": document.parsed.doc_id,
+        "sha256": sha256,
+        "metadata": asdict(extracted),
+        "citations": [asdict(c) for c in citations],
+        "warnings": list(document.warnings),
+        "sections": len(indexed_sections(document)),
+    }
+
+
