@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -72,6 +73,17 @@ class OpenIndex:
     # Data derived from this generation (facet rows…): it never changes, so
     # it is computed once and dropped with the OpenIndex.
     cache: dict = field(default_factory=dict)
+
+    def cached(self, key, make):
+        """``cache[key]``, made once: concurrent first requests wait for
+        one of them to make it instead of all making it."""
+        found = self.cache.get(key)
+        if found is None:
+            with self.cache.setdefault("_lock", threading.RLock()):
+                found = self.cache.get(key)
+                if found is None:
+                    found = self.cache[key] = make()
+        return found
 
     @cached_property
     def documents(self) -> dict[str, dict]:

@@ -101,7 +101,9 @@ class Engine:
                     self._cached_postings -= len(ids)
         return found
 
-    def _read_term(self, searcher, fieldname, text):
+    def postings(self, searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, weights) of one term over every segment,
+        deleted sections left out; not cached."""
         schema = searcher.schema
         if fieldname not in schema:
             return _EMPTY
@@ -128,6 +130,14 @@ class Engine:
         keep = self.live[ids]
         if not keep.all():
             ids, weights = ids[keep], weights[keep]
+        return ids, weights
+
+    def _read_term(self, searcher, fieldname, text):
+        ids, weights = self.postings(searcher, fieldname, text)
+        field = searcher.schema[fieldname] if fieldname in searcher.schema else None
+        if field is None or not len(ids):
+            return ids, weights
+        btext = field.to_bytes(text)
         if not field.scorable:
             return ids, weights  # Whoosh's WeightScorer: the weight itself
         parent = searcher.get_parent()
@@ -273,9 +283,7 @@ def thread_searcher(index: OpenIndex, B: float, K1: float):
     """This thread's searcher on the open index, kept for its next request:
     opening one reads the term index files (~60 ms at 10k sections), and a
     Whoosh reader must not be shared between threads (it seeks and reads)."""
-    local = index.cache.get(("searchers", B, K1))
-    if local is None:
-        local = index.cache.setdefault(("searchers", B, K1), threading.local())
+    local = index.cached(("searchers", B, K1), threading.local)
     searcher = getattr(local, "searcher", None)
     if searcher is None:
         searcher = local.searcher = index.index.searcher(weighting=BM25F(B=B, K1=K1))
@@ -284,8 +292,4 @@ def thread_searcher(index: OpenIndex, B: float, K1: float):
 
 def engine_for(index: OpenIndex, B: float, K1: float) -> Engine:
     """The engine of this open index (created on first use)."""
-    key = ("engine", B, K1)
-    engine = index.cache.get(key)
-    if engine is None:
-        engine = index.cache.setdefault(key, Engine(index, B, K1))
-    return engine
+    return index.cached(("engine", B, K1), lambda: Engine(index, B, K1))

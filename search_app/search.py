@@ -468,12 +468,12 @@ def search_page(
     filters = filters or Filters()
     parts = filters.parts()
     engine = engine_for(index, BM25_B, BM25_K1)
-    columns = section_columns(index)
+    searcher = thread_searcher(index, BM25_B, BM25_K1)
+    columns = section_columns(index, engine, searcher)
     documents = index.documents
     notes: list[str] = []
     built: BuiltQuery | None = None
     suggestion = ""
-    searcher = thread_searcher(index, BM25_B, BM25_K1)
     masks = _filter_masks(filters, parts, columns, engine, searcher)
     if not text.strip():
         parsed = None

@@ -1,5 +1,6 @@
-"""What facets and date sorting need of every section, read once per index
-generation instead of once per query."""
+"""What facets, filters and date sorting need of every section, as arrays by
+Whoosh document number, made once per index generation instead of once per
+query."""
 
 from __future__ import annotations
 
@@ -15,66 +16,10 @@ from indexer.store import OpenIndex
 from indexer.topics import load_topics
 
 
-@dataclass(frozen=True)
-class SectionRow:
-    doc_id: str
-    position: int
-    year: int | None
-    issuer: str
-    level: str
-    province: str
-    doc_type: str
-    topics: tuple[str, ...]  # labels
-    date_key: str  # "2023-07-21", or "2023" when only the year is known
-
-    def facet_values(self, facet: str) -> tuple:
-        if facet == "topic":
-            return self.topics
-        value = getattr(self, facet)
-        return (value,) if value not in (None, "") else ()
-
-
 @cached_data
 def topic_labels() -> dict[str, str]:
     """Sections store topic slugs; people read the labels."""
     return {slug(t.label): t.label for t in load_topics()}
-
-
-def section_rows(index: OpenIndex) -> list[SectionRow | None]:
-    """Rows by Whoosh document number (None for a deleted one), cached on the
-    open index: a new generation is a new OpenIndex, so the cache never goes stale."""
-    rows = index.cache.get("rows")
-    if rows is None:
-        rows = index.cache["rows"] = _read_rows(index)
-    return rows
-
-
-def _read_rows(index: OpenIndex) -> list[SectionRow | None]:
-    documents = index.documents
-    labels = topic_labels()
-    rows: list[SectionRow | None] = []
-    with index.index.reader() as reader:
-        for docnum in range(reader.doc_count_all()):
-            if reader.is_deleted(docnum):
-                rows.append(None)
-                continue
-            stored = reader.stored_fields(docnum)
-            meta = documents.get(stored["doc_id"], {})
-            year = meta.get("year")
-            rows.append(
-                SectionRow(
-                    doc_id=stored["doc_id"],
-                    position=stored.get("position", 0),
-                    year=year,
-                    issuer=meta.get("issuer") or "",
-                    level=meta.get("issuer_level") or "",
-                    province=meta.get("province") or "",
-                    doc_type=meta.get("doc_type") or "",
-                    topics=tuple(labels.get(t, t) for t in (stored.get("topics") or "").split()),
-                    date_key=meta.get("date") or (f"{year:04d}" if year else ""),
-                )
-            )
-    return rows
 
 
 @dataclass(frozen=True)
@@ -124,11 +69,10 @@ class Columns:
     position: np.ndarray  # int32[N]
 
 
-def section_columns(index: OpenIndex) -> Columns:
-    columns = index.cache.get("columns")
-    if columns is None:
-        columns = index.cache["columns"] = _columns(section_rows(index))
-    return columns
+def section_columns(index: OpenIndex, engine, searcher) -> Columns:
+    """The columns of this open index, made on first use: a new generation
+    is a new OpenIndex, so they never go stale."""
+    return index.cached("columns", lambda: _columns(index, engine, searcher))
 
 
 def _codes(keys: list) -> tuple[np.ndarray, list]:
@@ -139,26 +83,46 @@ def _codes(keys: list) -> tuple[np.ndarray, list]:
     return codes, values
 
 
-def _columns(rows: list[SectionRow | None]) -> Columns:
-    live = np.array([row is not None for row in rows], dtype=bool)
+def _by_section(per_document: np.ndarray, document_of: np.ndarray) -> np.ndarray:
+    """A per-document array spread over sections (-1: no document)."""
+    return np.append(per_document, -1).astype(np.int32)[document_of]
+
+
+def _columns(index: OpenIndex, engine, searcher) -> Columns:
+    """From the index's postings and the catalog, without reading each
+    section's stored fields (seconds at 100k sections): the ``doc_id`` term
+    of a document lists its sections, a ``topics`` term the sections on
+    that topic."""
+    documents = index.catalog["documents"]
+    reader = searcher.reader()
+    document_of = np.full(engine.size, -1, dtype=np.int32)
+    number_of = {d["doc_id"]: i for i, d in enumerate(documents)}
+    for doc_id in reader.field_terms("doc_id"):
+        if doc_id in number_of:
+            ids, _ = engine.postings(searcher, "doc_id", doc_id)
+            document_of[ids] = number_of[doc_id]
     facets = {}
-    for name in ("year", "issuer", "level", "province", "doc_type"):
-        codes, values = _codes([getattr(row, name) if row else None for row in rows])
-        facets[name] = Facet(values, codes=codes)
-    topics = sorted({t for row in rows if row for t in row.topics})
-    matrix = np.zeros((len(rows), len(topics)), dtype=bool)
-    column_of = {t: i for i, t in enumerate(topics)}
-    for n, row in enumerate(rows):
-        for t in row.topics if row else ():
-            matrix[n, column_of[t]] = True
-    facets["topic"] = Facet(topics, matrix=matrix)
-    date_rank, _ = _codes([row.date_key if row else "" for row in rows])
-    doc_rank, _ = _codes([row.doc_id if row else "" for row in rows])
+    for name, key in (("year", "year"), ("issuer", "issuer"), ("level", "issuer_level"),
+                      ("province", "province"), ("doc_type", "doc_type")):  # fmt: skip
+        codes, values = _codes([d.get(key) for d in documents])
+        facets[name] = Facet(values, codes=_by_section(codes, document_of))
+    labels = topic_labels()
+    slugs = sorted(reader.field_terms("topics"), key=lambda t: labels.get(t, t))
+    matrix = np.zeros((engine.size, len(slugs)), dtype=bool)
+    for column, topic in enumerate(slugs):
+        ids, _ = engine.postings(searcher, "topics", topic)
+        matrix[ids, column] = True
+    facets["topic"] = Facet([labels.get(t, t) for t in slugs], matrix=matrix)
+    date_keys = [d.get("date") or (f"{d['year']:04d}" if d.get("year") else "") for d in documents]
+    date_rank, _ = _codes(date_keys)
+    doc_rank, _ = _codes([d["doc_id"] for d in documents])
+    years = np.array([d.get("year") or 0 for d in documents] + [0], dtype=np.int32)[document_of]
+    position = np.array(list(reader.column_reader("position")), dtype=np.int32)
     return Columns(
-        live=live,
+        live=engine.live & (document_of >= 0),
         facets=facets,
-        years=np.array([(row.year or 0) if row else 0 for row in rows], dtype=np.int32),
-        date_rank=date_rank,
-        doc_rank=doc_rank,
-        position=np.array([row.position if row else 0 for row in rows], dtype=np.int32),
+        years=years,
+        date_rank=_by_section(date_rank, document_of),
+        doc_rank=_by_section(doc_rank, document_of),
+        position=position,
     )
