@@ -152,7 +152,7 @@ def main(argv=None) -> int:
     probe_path = args.corpus / PROBE_FILE
     probe_path.unlink(missing_ok=True)
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/tracuu"), "serve", str(args.corpus), "--index-dir", str(args.index_dir),
+        [str(ROOT / ".venv/bin/tracuu"), "serve", "--corpus-dir", str(args.corpus), "--index-dir", str(args.index_dir),
          "--host", host, "--port", str(args.port), "--threads", str(args.threads)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
