@@ -223,9 +223,9 @@ class _Evaluation:
         if isinstance(q, wq.ConstantScoreQuery):
             child = self.run(q.child)
             return Matches(child.matched, child.matched * float(q.score))
-        if isinstance(q, (wq.And, wq.Or)) and type(q) in (wq.And, wq.Or) and not getattr(q, "minmatch", 0):
-            if getattr(q, "scale", None):
-                return self._fallback(q)
+        # Exactly And and Or (subclasses such as DisjunctionMax score
+        # otherwise); an Or with minmatch or scale falls back.
+        if type(q) in (wq.And, wq.Or) and not (getattr(q, "minmatch", 0) or getattr(q, "scale", None)):
             parts = [self.run(sub) for sub in q.subqueries]
             if not parts:
                 return self._none()
