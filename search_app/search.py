@@ -317,19 +317,15 @@ def _filter_masks(filters: Filters, parts: dict, columns: Columns, engine: Engin
             # An issuer's whole name (a facet link) means that issuer alone,
             # not every issuer whose name contains it ("Văn phòng Tỉnh ủy"
             # within "Văn phòng Tỉnh ủy Lai Châu"); part of a name, all of them.
-            key, issuers = slug(filters.issuer), facets["issuer"]
-            mask = issuers.mask(lambda value, slugs=dict(zip(issuers.values, issuers.slugs)): slugs[value] == key)
+            mask = facets["issuer"].slug_mask(slug(filters.issuer))
             if not mask.any():
-                wanted = [t.text for t in folded_analyzer()(filters.issuer)]
-                mask = facets["issuer"].mask(
-                    lambda value: _contains([t.text for t in folded_analyzer()(value)], wanted)
-                )
+                folded = folded_analyzer()
+                wanted = [t.text for t in folded(filters.issuer)]
+                mask = facets["issuer"].mask(lambda value: _contains([t.text for t in folded(value)], wanted))
         elif name == "cites":
             mask = engine.evaluate(searcher, parts[name]).matched
         else:
-            key = parts[name].text  # a Term on the slug
-            facet = facets[name]
-            mask = facet.mask(lambda value, slugs=dict(zip(facet.values, facet.slugs)): slugs[value] == key)
+            mask = facets[name].slug_mask(parts[name].text)  # the part is a Term on the slug
         masks[name] = mask & columns.live
     return masks
 

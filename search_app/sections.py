@@ -50,7 +50,14 @@ class Facet:
 
     def mask(self, wanted) -> np.ndarray:
         """Sections bearing any of the values ``wanted`` (a predicate on values)."""
-        chosen = np.array([bool(wanted(v)) for v in self.values] + [False])
+        return self._bearing([bool(wanted(v)) for v in self.values])
+
+    def slug_mask(self, key: str) -> np.ndarray:
+        """Sections bearing the value whose slug is ``key`` (a filter's)."""
+        return self._bearing([s == key for s in self.slugs])
+
+    def _bearing(self, chosen_values: list[bool]) -> np.ndarray:
+        chosen = np.array(chosen_values + [False])
         if self.matrix is not None:
             return self.matrix[:, chosen[:-1]].any(axis=1)
         return chosen[self.codes]  # code -1 picks the final False
