@@ -137,9 +137,9 @@ class Engine:
 
     def _read_term(self, searcher, fieldname, text):
         ids, weights = self.postings(searcher, fieldname, text)
-        field = searcher.schema[fieldname] if fieldname in searcher.schema else None
-        if field is None or not len(ids):
+        if not len(ids):  # no such term (or field)
             return ids, weights
+        field = searcher.schema[fieldname]
         btext = field.to_bytes(text)
         if not field.scorable:
             return ids, weights  # Whoosh's WeightScorer: the weight itself
