@@ -136,3 +136,19 @@ def test_facet_counts_equal_whoosh_groupedby(opened, text, filters):
             expected = groupedby_counts(searcher, page.built.query, filter_query, facet)
             ours = {str(v) if facet == "year" else slug(v): n for v, n in page.facets[facet]}
             assert ours == expected, (text, filters, facet)
+
+
+def test_nodes_without_a_vectorised_path_fall_back_to_whoosh(opened):
+    # A phrase (the issuer field has no pair terms), a numeric range, and a
+    # phrase inside an AndMaybe: whatever the tree holds, Whoosh's answer.
+    engine = Engine(opened, BM25_B, BM25_K1)
+    queries = [
+        wq.Phrase("issuer", ["tinh", "uy"]),
+        wq.NumericRange("year", 2020, 2023),
+        wq.AndMaybe(wq.Term("body", "rừng"), wq.Phrase("issuer", ["lai", "chau"], boost=2.0)),
+    ]
+    with opened.index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)) as searcher:
+        for query in queries:
+            theirs = whoosh_matches(searcher, query)
+            assert theirs, query
+            assert_same(engine_matches(engine, searcher, query), theirs, repr(query))
