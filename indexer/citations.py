@@ -161,8 +161,9 @@ def extract_citations(text: str) -> list[Citation]:
 
     A number alone on a ``Số …`` line is the document's own number, not a
     citation, and is skipped."""
-    folded = fold(normalize_text(text)).lower()
-    lowered = normalize_text(text).lower()  # one tone style: "khoá" = "khóa"
+    normalized = normalize_text(text)
+    folded = fold(normalized).lower()
+    lowered = normalized.lower()  # one tone style: "khoá" = "khóa"
     if len(folded) != len(text) or len(lowered) != len(text):  # offsets must align
         folded = folded[: len(text)].ljust(len(text))
         lowered = lowered[: len(text)].ljust(len(text))

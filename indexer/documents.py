@@ -24,7 +24,7 @@ from indexer.model import Metadata, ParsedDocument, Section
 from indexer.parser import parse_document
 from indexer.reader import read_text
 from indexer.schema import slug
-from indexer.topics import document_topics, section_topics
+from indexer.topics import SECTION_MIN_CUES, above, count_cues, document_topics
 
 SIDECAR_SUFFIX = ".meta.toml"
 
@@ -42,12 +42,10 @@ class CorpusDocument:
         return section.heading
 
     @cached_property
-    def section_topics(self) -> dict[str, list[str]]:
-        """Topics per section id, counted once for the index and the catalog."""
-        return {
-            s.section_id: section_topics(f"{self.heading(s)}\n{s.searchable_text}")
-            for s in self.parsed.sections
-        }
+    def cue_counts(self) -> dict[str, dict[str, int]]:
+        """Topic cue counts per section id, counted once for the index and
+        the catalog (a document's topics come from its sections')."""
+        return {s.section_id: count_cues(f"{self.heading(s)}\n{s.searchable_text}") for s in self.parsed.sections}
 
 
 def load_document(path: Path) -> CorpusDocument:
@@ -84,7 +82,7 @@ def section_fields(document: CorpusDocument, section: Section) -> dict:
     cited_in_heading = sorted({m.key for m in find_numbers(heading)} - {own})
     cited = sorted({m.key for m in find_numbers(f"{heading}\n{body}")} - {own})
     in_path = sorted({m.key for h in section.path for m in find_numbers(h)} - {own} - set(cited))
-    topics = document.section_topics[section.section_id]
+    topics = above(document.cue_counts[section.section_id], SECTION_MIN_CUES)
     return dict(
         key=f"{document.parsed.doc_id}#{section.section_id}",
         doc_id=document.parsed.doc_id,
@@ -158,7 +156,6 @@ def section_citations(document: CorpusDocument, own: str) -> list[dict]:
 
 def catalog_entry(document: CorpusDocument) -> dict:
     parsed, meta = document.parsed, document.metadata
-    whole = "\n".join(f"{s.heading}\n{s.searchable_text}" for s in parsed.sections)
     own = number_key(meta.number) if meta.number else ""
     return {
         "doc_id": parsed.doc_id,
@@ -176,7 +173,7 @@ def catalog_entry(document: CorpusDocument) -> dict:
         "recipients": meta.recipients,
         "sources": meta.sources,
         "citation": formal_citation(meta),
-        "topics": document_topics(list(document.section_topics.values()), whole),
+        "topics": document_topics(list(document.cue_counts.values())),
         "cites": section_citations(document, own),
         "sections": [
             {"section_id": s.section_id, "heading": s.heading, "level": s.level}

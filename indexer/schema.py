@@ -26,7 +26,7 @@ from analyzers.normalize import fold_key
 HEADING_BOOST = 2.5
 # Bump when fields or analysis change: an index of another format is rebuilt
 # by `tracuu serve` (see indexer.build.stale_reason).
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 
 # Field names, by view.
 BODY_FIELDS = {
@@ -61,19 +61,21 @@ def build_schema() -> Schema:
         path=STORED,
         text=STORED,
         footnotes=STORED,
-        head=TEXT(analyzer=syllable, phrase=True, field_boost=HEADING_BOOST),
-        head_fold=TEXT(analyzer=folded, phrase=True, field_boost=HEADING_BOOST),
+        # No positions in text fields: a run of syllables is found by its pair terms
+        # (search_app.query._sequence). Positions cost a third of the posting
+        # bytes to write and to read back, and nothing reads them.
+        head=TEXT(analyzer=syllable, phrase=False, field_boost=HEADING_BOOST),
+        head_fold=TEXT(analyzer=folded, phrase=False, field_boost=HEADING_BOOST),
         head_words=TEXT(analyzer=word, phrase=False, field_boost=HEADING_BOOST),
-        body=TEXT(analyzer=syllable, phrase=True),
-        body_fold=TEXT(analyzer=folded, phrase=True),
+        body=TEXT(analyzer=syllable, phrase=False),
+        body_fold=TEXT(analyzer=folded, phrase=False),
         body_words=TEXT(analyzer=word, phrase=False),
-        # Pairs are looked up, never matched as phrases: no positions.
         head_pairs=TEXT(analyzer=pair, phrase=False, field_boost=HEADING_BOOST),
         head_pairs_fold=TEXT(analyzer=folded_pair, phrase=False, field_boost=HEADING_BOOST),
         body_pairs=TEXT(analyzer=pair, phrase=False),
         body_pairs_fold=TEXT(analyzer=folded_pair, phrase=False),
-        context=TEXT(analyzer=syllable, phrase=True),
-        context_fold=TEXT(analyzer=folded, phrase=True),
+        context=TEXT(analyzer=syllable, phrase=False),
+        context_fold=TEXT(analyzer=folded, phrase=False),
         context_words=TEXT(analyzer=word, phrase=False),
         context_pairs=TEXT(analyzer=pair, phrase=False),
         context_pairs_fold=TEXT(analyzer=folded_pair, phrase=False),

@@ -106,7 +106,11 @@ def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
 
 def topics_for(text: str, min_hits: int = 1) -> list[str]:
     """Labels (in file order) with at least ``min_hits`` cue occurrences."""
-    return [label for label, hits in count_cues(text).items() if hits >= min_hits]
+    return above(count_cues(text), min_hits)
+
+
+def above(counts: dict[str, int], min_hits: int) -> list[str]:
+    return [label for label, hits in counts.items() if hits >= min_hits]
 
 
 # A section is about a topic when its cues occur at least twice: one
@@ -120,9 +124,12 @@ def section_topics(text: str) -> list[str]:
     return topics_for(text, min_hits=SECTION_MIN_CUES)
 
 
-def document_topics(sections: list[list[str]], text: str) -> list[str]:
-    """The union of a document's section topics, strongest (most cue hits in
-    the whole text) first."""
-    union = {label for labels in sections for label in labels}
-    counts = count_cues(text)  # in file order, which breaks ties: a set has no order of its own
-    return [label for label in sorted(counts, key=lambda label: -counts[label]) if label in union]
+def document_topics(sections: list[dict[str, int]]) -> list[str]:
+    """The union of a document's section topics (each section's cue counts,
+    as count_cues gives them), strongest (most cue hits in all its sections)
+    first."""
+    union = {label for counts in sections for label in above(counts, SECTION_MIN_CUES)}
+    totals = dict.fromkeys(label for label, _ in _compiled(DATA_FILE))  # file order breaks ties
+    for label in totals:
+        totals[label] = sum(counts.get(label, 0) for counts in sections)
+    return [label for label in sorted(totals, key=lambda label: -totals[label]) if label in union]

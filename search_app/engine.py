@@ -13,7 +13,7 @@ unchanged and only its cost is.
 
 The node types the project builds (Term, And, Or, AndMaybe, Require,
 AndNot, ConstantScoreQuery, Prefix, Wildcard) are vectorised; any other
-(a Phrase on a field without pair terms, NumericRange…) falls back to
+(a Phrase on the issuer, NumericRange…) falls back to
 Whoosh's own matcher, posting by posting.
 """
 

@@ -243,8 +243,6 @@ def _sequence(fields: dict, view: str, terms: tuple[str, ...], boost: float = 1.
     run stands, and costs lookups instead of position checks."""
     if len(terms) == 1:
         return wq.Term(fields[view], terms[0], boost=boost)
-    if _PAIR_VIEWS[view] not in fields:
-        return wq.Phrase(fields[view], list(terms), boost=boost)
     if len(terms) == 2:
         return _adjacent(fields, view, *terms, boost=boost)
     every = wq.And([wq.Term(fields[view], t) for t in terms], boost=boost)
