@@ -56,6 +56,9 @@ DATA_FILES = (TOPICS_FILE, ABBREVIATIONS_FILE, GAZETTEER_FILE, ISSUERS_FILE)
 # Below this many bytes to read, starting worker processes (pyvi loads in
 # ~1.5 s each) costs more than it saves.
 PARALLEL_MIN_BYTES = 1_000_000
+# A segment from at most this much text (~60k sections): its writer holds
+# the postings in memory (~20 bytes each, ~1 GB for a chunk).
+CHUNK_MAX_BYTES = 96_000_000
 
 
 @dataclass
@@ -275,7 +278,9 @@ def _run(generation: Path, tasks, sizes, workers: int | None, defer: bool, bar) 
         return []
     if workers is None:
         workers = default_workers() if sum(sizes) >= PARALLEL_MIN_BYTES else 1
-    count = 2 * workers if workers > 1 else 1  # more chunks than workers: a slow one holds up less
+    # More chunks than workers: a slow one holds up less. Each chunk's
+    # postings are held in memory until its segment is written.
+    count = max(2 * workers if workers > 1 else 1, -(-sum(sizes) // CHUNK_MAX_BYTES))
     return run_chunks(generation, split_chunks(tasks, sizes, count), workers, defer, bar.update)
 
 

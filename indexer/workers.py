@@ -9,8 +9,8 @@ table of contents (indexer.build), in chunk order, so sections keep the
 corpus's order.
 
 Writing in the workers, not only analysing there, is what lets two cores
-help: Whoosh spends ~10 µs per posting writing a segment, and a section
-has ~880 postings (12 analysed fields), more than pyvi's time on it.
+help: writing a segment costs about as much as analysing its sections
+(see indexer.segments for the writer).
 
 Whoosh's own multiprocess writer (``procs>1``) is not used: its sub-writers
 share one temporary folder (``MAIN.tmp``) that each destroys when it
@@ -31,7 +31,6 @@ from pathlib import Path
 from queue import Empty
 
 from whoosh import index as whoosh_index
-from whoosh.writing import PostingPool, SegmentWriter
 
 from analyzers.datafiles import DataFileError
 from indexer.documents import (
@@ -44,10 +43,11 @@ from indexer.documents import (
 from indexer.metadata import document_citations, may_take_number
 from indexer.model import Metadata
 from indexer.reader import UnreadableFile
+from indexer.segments import WorkerSegmentWriter
 
-# Pool memory of each segment writer: Whoosh spills to temporary files
-# beyond it, and at 128 MB it did so every ~1,000 sections (~880 postings
-# each), the spilling and merging costing a fifth of the build.
+# Pool memory of each segment writer for the postings that take Whoosh's own
+# path (identifiers, keywords; see indexer.segments): Whoosh spills to
+# temporary files beyond it, and spilling and merging runs is slow.
 LIMIT_MB = 512
 
 
@@ -74,31 +74,6 @@ class FileOutcome:
 class ChunkResult:
     outcomes: list[FileOutcome] = field(default_factory=list)
     segment: object | None = None  # a Whoosh segment, None when nothing was written
-
-
-class _OwnTempWriter(SegmentWriter):
-    """A segment writer for a worker: no index lock (the main process holds
-    the commit) and a temporary folder of its own (Whoosh names every
-    writer's after the index, and each destroys it when it finishes)."""
-
-    def __init__(self, ix, limitmb: int):
-        super().__init__(ix, _lk=False, limitmb=limitmb)
-        self._tempstorage = self.storage.temp_storage()
-        self.pool = PostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
-
-    def finish(self):
-        """Write the segment out and return it (None when nothing was added)."""
-        try:
-            if self._added:
-                return self._finalize_segment()
-            self._close_segment()
-            return None
-        finally:
-            self._finish()
-
-    def abandon(self):
-        self._close_segment()
-        self._finish()
 
 
 def index_chunk(generation: str, tasks: list[FileTask], defer_unnumbered: bool, progress=None) -> ChunkResult:
@@ -135,7 +110,7 @@ def index_chunk(generation: str, tasks: list[FileTask], defer_unnumbered: bool, 
                 outcome.skipped = f"lỗi khi phân tích: {type(error).__name__}: {error}"
             else:
                 if writer is None:
-                    writer = _OwnTempWriter(whoosh_index.open_dir(generation), LIMIT_MB)
+                    writer = WorkerSegmentWriter(whoosh_index.open_dir(generation), LIMIT_MB)
                 for row in rows:
                     writer.add_document(**row)
                 outcome.entry = entry

@@ -26,11 +26,12 @@ from math import log
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from indexer.segments import length_bytes
 from indexer.store import OpenIndex
 
 # Per index generation, scored postings stay in memory up to this many
@@ -163,13 +164,9 @@ _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
 
 def _length_column(reader, fieldname: str, count: int) -> np.ndarray:
     """A segment's quantised field lengths, as Whoosh's scorer reads them
-    (``doc_field_length``), from the column's bytes in one read."""
-    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    codes = np.zeros(count, dtype=np.uint8)
-    if column is not None and column._count:
-        stored = column._dbfile.get(column._basepos, column._count)
-        codes[: column._count] = np.frombuffer(stored, dtype=np.uint8)
-    return _LENGTH_OF_BYTE[codes]
+    (``doc_field_length``)."""
+    codes = length_bytes(reader._perdoc, fieldname, count)
+    return _LENGTH_OF_BYTE[np.frombuffer(codes, dtype=np.uint8)]
 
 
 def _all_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
