@@ -24,7 +24,7 @@ from indexer.model import Metadata, ParsedDocument, Section
 from indexer.parser import parse_document
 from indexer.reader import read_text
 from indexer.schema import slug
-from indexer.topics import SECTION_MIN_CUES, above, count_cues, document_topics
+from indexer.topics import count_cues, document_topics, section_labels
 
 SIDECAR_SUFFIX = ".meta.toml"
 
@@ -82,7 +82,7 @@ def section_fields(document: CorpusDocument, section: Section) -> dict:
     cited_in_heading = sorted({m.key for m in find_numbers(heading)} - {own})
     cited = sorted({m.key for m in find_numbers(f"{heading}\n{body}")} - {own})
     in_path = sorted({m.key for h in section.path for m in find_numbers(h)} - {own} - set(cited))
-    topics = above(document.cue_counts[section.section_id], SECTION_MIN_CUES)
+    topics = section_labels(document.cue_counts[section.section_id])
     return dict(
         key=f"{document.parsed.doc_id}#{section.section_id}",
         doc_id=document.parsed.doc_id,

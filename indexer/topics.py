@@ -120,15 +120,20 @@ def above(counts: dict[str, int], min_hits: int) -> list[str]:
 SECTION_MIN_CUES = 2
 
 
+def section_labels(counts: dict[str, int]) -> list[str]:
+    """A section's topics, from its cue counts (count_cues)."""
+    return above(counts, SECTION_MIN_CUES)
+
+
 def section_topics(text: str) -> list[str]:
-    return topics_for(text, min_hits=SECTION_MIN_CUES)
+    return section_labels(count_cues(text))
 
 
 def document_topics(sections: list[dict[str, int]]) -> list[str]:
     """The union of a document's section topics (each section's cue counts,
     as count_cues gives them), strongest (most cue hits in all its sections)
     first."""
-    union = {label for counts in sections for label in above(counts, SECTION_MIN_CUES)}
+    union = {label for counts in sections for label in section_labels(counts)}
     totals = dict.fromkeys(label for label, _ in _compiled(DATA_FILE))  # file order breaks ties
     for label in totals:
         totals[label] = sum(counts.get(label, 0) for counts in sections)
