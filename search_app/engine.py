@@ -20,13 +20,16 @@ Whoosh's own matcher, posting by posting.
 from __future__ import annotations
 
 import threading
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import chain, repeat
 from math import log
+from pickle import dumps, loads
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
@@ -121,10 +124,10 @@ class Engine:
             if (fieldname, btext) not in reader:
                 continue
             try:
-                matcher = reader._terms.matcher(fieldname, btext, field.format)
+                info = reader._terms.term_info(fieldname, btext)
             except TermNotFound:
                 continue
-            ids, weights = _all_postings(matcher)
+            ids, weights = _segment_postings(reader._terms._postfile, info)
             id_parts.append(ids + offset)
             weight_parts.append(weights)
         if not id_parts:
@@ -135,6 +138,21 @@ class Engine:
         if not keep.all():
             ids, weights = ids[keep], weights[keep]
         return ids, weights
+
+    def field_postings(self, searcher, fieldname: str):
+        """(term, document numbers) of every term of a field, segment by
+        segment (a term of several segments comes once from each), deleted
+        sections left out: a walk over the term index instead of a lookup
+        per term (77k document ids at 1M sections took 23 s)."""
+        field = searcher.schema[fieldname]
+        for reader, offset in searcher.reader().leaf_readers():
+            terms = reader._terms
+            for (name, btext), info in terms.items_from(fieldname, b""):
+                if name != fieldname:
+                    break
+                ids, _ = _segment_postings(terms._postfile, info)
+                ids += offset
+                yield field.from_bytes(btext), ids[self.live[ids]]
 
     def _read_term(self, searcher, fieldname, text):
         ids, weights = self.postings(searcher, fieldname, text)
@@ -169,32 +187,57 @@ def _length_column(reader, fieldname: str, count: int) -> np.ndarray:
     return _LENGTH_OF_BYTE[np.frombuffer(codes, dtype=np.uint8)]
 
 
-def _all_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """Every (document number, weight) of a leaf matcher, a block at a time."""
-    if not isinstance(matcher, W3LeafMatcher):  # inlined postings: a few
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
+def _segment_postings(postfile, info) -> tuple[np.ndarray, np.ndarray]:
+    """Every (document number, weight) of one term in one segment."""
+    if info.is_inlined():  # a single posting, kept in the term's entry
+        ids, weights, _ = info.inlined_postings()
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
-    id_blocks, weight_blocks = [], []
-    matcher.reset()
-    while matcher.is_active():
-        if matcher._data is None:
-            matcher._read_data()
-        ids, weights = matcher._data[0], matcher._data[1]
-        count = matcher._blocklength
-        # Block ids are stored as deltas (Whoosh's delta_decode).
-        id_blocks.append(np.cumsum(np.asarray(ids, dtype=np.int64)))
-        if weights is None:
-            weight_blocks.append(np.ones(count))
-        elif isinstance(weights, float):
-            weight_blocks.append(np.full(count, weights))
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # Whoosh's W3TermInfo.from_bytes leaves a 1-tuple
+        length = length[0]
+    return decode_blocks(postfile.get(offset, length))
+
+
+def decode_blocks(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """A term's posting blocks in Whoosh's W3 format, decoded at once.
+
+    A block is an int (its size; negative for the last), a pickled info
+    tuple, then the zlib'd pickle of (id deltas, weights, values). Reading
+    them through ``W3LeafMatcher`` costs ~37 µs a block (seeks, a pickled
+    header read from a file object, numpy conversion per block); here the
+    blocks are sliced from one read and their numbers joined once, ~2× less.
+    """
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a Whoosh W3 posting list")
+    view = memoryview(raw)
+    id_runs, weight_runs, counts = [], [], []
+    position, last = 4, False
+    while not last:
+        size = int.from_bytes(view[position : position + 4], "big", signed=True)
+        last = size < 0
+        start = position + 4
+        position = start + abs(size)
+        info = loads(view[start:position])  # stops at the info's end
+        count, compression = info[0], info[3]
+        # The writer pickled the info with protocol 2; pickling it again
+        # gives its length, where the block's data starts.
+        data = view[start + len(dumps(info, 2)) : position]
+        ids, weights, _ = loads(zlib.decompress(data, 15, 4096) if compression else data)
+        id_runs.append(ids)
+        counts.append(count)
+        if weights is None or isinstance(weights, float):
+            weight_runs.append(repeat(1.0 if weights is None else weights, count))
         else:
-            weight_blocks.append(np.asarray(weights, dtype=np.float64))
-        matcher._next_block()
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+            weight_runs.append(weights)
+    total = sum(counts)
+    # Ids are deltas within each block (Whoosh's delta_encode): a running
+    # sum over all blocks, less the sum carried in from earlier blocks.
+    running = np.cumsum(np.fromiter(chain.from_iterable(id_runs), dtype=np.int64, count=total))
+    counts = np.array(counts)
+    ends = np.cumsum(counts)
+    carried = np.concatenate(([0], running[ends[:-1] - 1]))
+    ids = running - np.repeat(carried, counts)
+    return ids, np.fromiter(chain.from_iterable(weight_runs), dtype=np.float64, count=total)
 
 
 class _Evaluation:
@@ -286,7 +329,7 @@ def thread_searcher(index: OpenIndex, B: float, K1: float):
     local = index.cached(("searchers", B, K1), threading.local)
     searcher = getattr(local, "searcher", None)
     if searcher is None:
-        searcher = local.searcher = index.index.searcher(weighting=BM25F(B=B, K1=K1))
+        searcher = local.searcher = index.searcher(weighting=BM25F(B=B, K1=K1))
     return searcher
 
 

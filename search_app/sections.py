@@ -104,9 +104,8 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
     reader = searcher.reader()
     document_of = np.full(engine.size, -1, dtype=np.int32)
     number_of = {d["doc_id"]: i for i, d in enumerate(documents)}
-    for doc_id in reader.field_terms("doc_id"):
+    for doc_id, ids in engine.field_postings(searcher, "doc_id"):
         if doc_id in number_of:
-            ids, _ = engine.postings(searcher, "doc_id", doc_id)
             document_of[ids] = number_of[doc_id]
     facets = {}
     for name, key in (("year", "year"), ("issuer", "issuer"), ("level", "issuer_level"),

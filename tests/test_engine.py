@@ -152,3 +152,43 @@ def test_nodes_without_a_vectorised_path_fall_back_to_whoosh(opened):
             theirs = whoosh_matches(searcher, query)
             assert theirs, query
             assert_same(engine_matches(engine, searcher, query), theirs, repr(query))
+
+
+@pytest.mark.parametrize("blocklimit", [128, 1024])
+def test_posting_blocks_decode_as_whoosh_reads_them(blocklimit, tmp_path):
+    """Posting lists of many blocks, written by Whoosh's own writer, with the
+    three kinds of block weights (all 1, one repeated value, varied) and id
+    gaps of every pickled width (one byte, two, four), read back by the
+    engine exactly as Whoosh's matcher reads them."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher, W3PostingsWriter, W3TermInfo
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.formats import Frequency
+
+    from search_app.engine import _segment_postings
+
+    rng = np.random.default_rng(7)
+    gaps = rng.choice([1, 2, 3, 200, 300, 70_000], size=3000, p=[0.5, 0.2, 0.1, 0.1, 0.07, 0.03])
+    ids = np.cumsum(gaps)
+    weights = np.ones(len(ids))
+    weights[blocklimit : 2 * blocklimit] = 2.0  # one repeated value
+    weights[2 * blocklimit :] = rng.choice([1.0, 2.0, 5.0], size=len(ids) - 2 * blocklimit)
+    storage = FileStorage(str(tmp_path))
+    postfile = storage.create_file("postings")
+    writer = W3PostingsWriter(postfile, blocklimit)
+    writer.start_postings(Frequency(), W3TermInfo())
+    for docnum, weight in zip(ids, weights):
+        writer.add_posting(int(docnum), float(weight), b"", 10)
+    # As the term index gives it back (W3TermInfo.from_bytes)
+    info = W3TermInfo.from_bytes(writer.finish_postings().to_bytes())
+    postfile.close()
+
+    with storage.open_file("postings") as postings:
+        decoded_ids, decoded_weights = _segment_postings(postings, info)
+        offset, length = info.extent()
+        matcher = W3LeafMatcher(postings, offset, length, Frequency())
+        expected = []
+        while matcher.is_active():
+            expected.append((matcher.id(), matcher.weight()))
+            matcher.next()
+    assert list(zip(decoded_ids.tolist(), decoded_weights.tolist())) == expected
+    assert len(expected) == len(ids)
