@@ -19,6 +19,7 @@ Whoosh's own matcher, posting by posting.
 
 from __future__ import annotations
 
+import os
 import threading
 import zlib
 from collections import OrderedDict
@@ -37,12 +38,23 @@ from whoosh.util.numeric import byte_to_length
 from indexer.segments import length_bytes
 from indexer.store import OpenIndex
 
-# Per index generation, scored postings stay in memory up to this many
-# (12 bytes each: ~480 MB at most), the least recently used dropped first.
-# Reading a term from Whoosh's files costs ~20 µs a block of 128 postings
-# (unpickling, zlib): 60 staff queries at 100k sections touched 13.7M
-# postings, so a 10M cache kept evicting what the next query needed.
-CACHE_POSTINGS = 40_000_000
+# Per index generation, scored postings stay in memory (12 bytes each), the
+# least recently used dropped first, up to a quarter of the machine's memory
+# and at least 40M postings; TRACUU_CACHE_MB sets another budget. Reading a
+# term from Whoosh's files costs ~15 µs a block of 128 postings (zlib,
+# unpickling): 60 staff queries at 100k sections touched 13.7M postings, at
+# 1M sections 148M, so a small cache keeps evicting what the next query needs.
+POSTING_BYTES = 12
+
+
+def cache_postings() -> int:
+    budget_mb = os.environ.get("TRACUU_CACHE_MB", "").strip()
+    if budget_mb.isdigit():
+        return int(budget_mb) * 2**20 // POSTING_BYTES
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(40_000_000, memory // 4 // POSTING_BYTES)
+
+
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _LENGTH_OF_BYTE[0] = 0.0
 
@@ -68,6 +80,7 @@ class Engine:
         self._lock = threading.Lock()
         self._terms: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_postings = 0
+        self.cache_limit = cache_postings()
         self._lengths: dict[str, np.ndarray] = {}
         with index.index.reader() as reader:
             self.size = reader.doc_count_all()
@@ -102,10 +115,10 @@ class Engine:
         with self._lock:
             if key not in self._terms:
                 self._terms[key] = found
-                self._cached_postings += len(found[0])
-                while self._cached_postings > CACHE_POSTINGS and len(self._terms) > 1:
-                    _, (ids, _) = self._terms.popitem(last=False)
-                    self._cached_postings -= len(ids)
+                self._cached_postings += _weight(found)
+                while self._cached_postings > self.cache_limit and len(self._terms) > 1:
+                    _, dropped = self._terms.popitem(last=False)
+                    self._cached_postings -= _weight(dropped)
         return found
 
     def postings(self, searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
@@ -178,6 +191,12 @@ class Engine:
 
 
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
+
+
+def _weight(term: tuple[np.ndarray, np.ndarray]) -> int:
+    """A cached term's share of the budget: its postings, and at least one
+    so that terms found nowhere cannot pile up without bound."""
+    return max(1, len(term[0]))
 
 
 def _length_column(reader, fieldname: str, count: int) -> np.ndarray:

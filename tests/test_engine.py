@@ -67,6 +67,20 @@ def test_engine_scores_every_query_as_whoosh_does(opened):
     assert compared > 200  # most plans match something: the comparison is not empty
 
 
+def test_the_term_cache_keeps_to_its_budget_and_answers_the_same(opened, monkeypatch):
+    monkeypatch.setenv("TRACUU_CACHE_MB", "0")  # every new term evicts the others
+    engine = Engine(opened, BM25_B, BM25_K1)
+    assert engine.cache_limit == 0
+    with opened.index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)) as searcher:
+        for text in QUERIES[:15]:
+            query = build_query(parse_query(text), True, True).query
+            for _ in range(2):  # read from the files, then what the cache kept
+                assert_same(engine_matches(engine, searcher, query), whoosh_matches(searcher, query), text)
+                assert len(engine._terms) == 1
+    monkeypatch.setenv("TRACUU_CACHE_MB", "120")
+    assert Engine(opened, BM25_B, BM25_K1).cache_limit == 120 * 2**20 // 12
+
+
 @pytest.fixture(scope="module")
 def segmented(index_root, tmp_path_factory):
     """The sample index with a second segment and deleted sections: what an
