@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -218,6 +219,17 @@ def run_search(args) -> int:
     return EXIT_OK
 
 
+def _warm_up(app) -> None:
+    """Load what the first query needs while the server starts listening."""
+    from indexer.store import IndexMissing
+    from search_app.search import warm_up
+
+    try:
+        warm_up(app.extensions["tracuu_index"].get())
+    except IndexMissing:
+        pass  # the page says so when asked
+
+
 def run_serve(args) -> int:
     """Serve the web UI with waitress (a production WSGI server), building the
     index first when it is missing or older than the corpus."""
@@ -243,6 +255,7 @@ def run_serve(args) -> int:
     except OSError as error:
         print(f"Lỗi: không mở được {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
         return EXIT_FAILURE
+    threading.Thread(target=_warm_up, args=(app,), name="warm-up", daemon=True).start()
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Tra cứu đang chạy tại http://{shown}:{args.port}/ (Ctrl+C để dừng)", flush=True)
     try:

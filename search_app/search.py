@@ -10,6 +10,7 @@ from whoosh import query as wq
 
 from analyzers import folded_analyzer, syllable_analyzer, syllables
 from analyzers.docnumber import find_numbers
+from analyzers.filters import pyvi_model
 from analyzers.normalize import fold
 from indexer.citations import DOC_TYPES, type_for_code
 from indexer.issuers import LEVELS
@@ -440,6 +441,13 @@ def _facet_list(facet: str, counts: dict, sort_keys: dict) -> list[tuple[object,
     return sorted(counts.items(), key=lambda item: (-item[1], sort_keys[item[0]]))
 
 
+
+
+def warm_up(index: OpenIndex) -> None:
+    """What the first queries on a new server would otherwise wait for:
+    pyvi's model (1–4 s to import) and the section columns of the index."""
+    pyvi_model()
+    section_columns(index, engine_for(index, BM25_B, BM25_K1), thread_searcher(index, BM25_B, BM25_K1))
 
 
 def search_page(
