@@ -200,7 +200,9 @@ def test_serve_rebuilds_only_a_missing_or_stale_index(tmp_path, make_corpus):
     assert stale_reason(other, root) == "chỉ mục được lập từ thư mục khác"
     assert stale_reason(tmp_path / "gone", root).startswith("không có thư mục văn bản")
     for catalog in root.glob("gen-*/documents.json"):  # as an older version left them
-        catalog.write_text(catalog.read_text(encoding="utf-8").replace('"format": ', '"format": -'), encoding="utf-8")
+        data = json.loads(catalog.read_text(encoding="utf-8"))
+        data["format"] = -data["format"]
+        catalog.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert stale_reason(corpus, root) == "chỉ mục được lập bằng phiên bản cũ"
 
 
