@@ -164,6 +164,14 @@ def short(heading: str, limit: int = 50) -> str:
     return heading[: cut if cut > 0 else limit].rstrip(" ,.:;") + "…"
 
 
+def in_quotes(text: str) -> str:
+    """The query as the page names it: “dân vận”, but a query that is one
+    quoted phrase already keeps its own quotes (not “"dân vận"”)."""
+    if len(text) > 1 and text[0] in "\"“" and text[-1] in "\"”" and not any(q in text[1:-1] for q in "\"“”"):
+        return text
+    return f"“{text}”"
+
+
 def quote(text: str, limit: int = QUOTE_CHARS) -> str:
     """One line of at most ``limit`` characters, cut at a space; table rows
     end with ";" and their cells are joined by ", "."""

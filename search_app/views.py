@@ -13,11 +13,12 @@ from search_app.documents import document_sections, find_document
 from search_app.params import BadParameter, SearchRequest, parse_search_args
 from search_app.present import passage_item, permalink
 from search_app.query import BuiltQuery, QueryError, build_query, parse_query
-from search_app.render import marked, passage_citation, quote_from, render_text, section_label, short
+from search_app.render import marked, passage_citation, quote_from, render_text, section_label, short, in_quotes
 from search_app.search import FACETS, highlight_spans, search_page
 
 blueprint = Blueprint("views", __name__)
 blueprint.add_app_template_filter(short)
+blueprint.add_app_template_filter(in_quotes)
 FACET_SHOWN = 8  # values per facet before "more"
 
 

@@ -81,6 +81,15 @@ def test_search_page_shows_ranked_passages_with_document_and_breadcrumb(client):
     assert 'class="crumbs"' in page and "<mark>" in page
 
 
+def test_the_query_is_named_in_one_pair_of_quotes(client):
+    phrase = html(client, "/?q=%22bảo+vệ+rừng%22")
+    assert re.search(r"</strong> đoạn văn bản khớp &#34;bảo vệ rừng&#34;", phrase)
+    words = html(client, "/?q=bảo+vệ+rừng")
+    assert "</strong> đoạn văn bản khớp “bảo vệ rừng”" in words
+    mixed = html(client, "/?q=%22dân+vận%22+khéo")
+    assert "khớp “&#34;dân vận&#34; khéo”" in mixed
+
+
 def test_unaccented_and_abbreviated_queries_are_highlighted(client):
     plain = get_json(client, "/api/search?q=dan+toc+thieu+so&per_page=5")
     assert plain["results"] and all(
