@@ -362,7 +362,7 @@ def build_index(
                         entries[outcome.source["doc_id"]] = outcome.entry
                 if result.segment is not None:
                     segments.append(result.segment)
-        ix = store.whoosh_index.open_dir(str(generation))
+        ix = store.open_whoosh(generation)
         writer = ix.writer()
         for doc_id in sorted(plan.deleted):
             writer.delete_by_term("doc_id", doc_id)
