@@ -190,8 +190,10 @@ def _summary(ms: list[float]) -> dict:
 def time_search_page(root: Path, queries: list[dict]) -> dict:
     """search_page as the UI calls it: page 1, 10 per page, facets, snippets."""
     from indexer import store
+    from search_app.memory import keep_freed_memory
     from search_app.search import Filters, search_page, warm_up
 
+    keep_freed_memory()  # as `tracuu serve` does
     t = time.perf_counter()
     index = store.open_current(root)
     opened = (time.perf_counter() - t) * 1000

@@ -238,6 +238,7 @@ def run_serve(args) -> int:
     from indexer.build import stale_reason
     from indexer.store import IndexMissing, current_generation
     from search_app import create_app
+    from search_app.memory import keep_freed_memory
 
     index_dir = args.index_dir or default_index_dir()
     reason = stale_reason(args.corpus_dir, index_dir)
@@ -255,6 +256,7 @@ def run_serve(args) -> int:
     except OSError as error:
         print(f"Lỗi: không mở được {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
         return EXIT_FAILURE
+    keep_freed_memory()
     threading.Thread(target=_warm_up, args=(app,), name="warm-up", daemon=True).start()
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Tra cứu đang chạy tại http://{shown}:{args.port}/ (Ctrl+C để dừng)", flush=True)
