@@ -238,8 +238,9 @@ def time_stock_groupedby(root: Path, queries: list[dict], highlight_queries: int
     from search_app.query import build_query, parse_query
     from search_app.search import BM25_B, BM25_K1, Filters
 
-    # Whoosh as it comes: open_dir's memory-mapped storage (search_page
-    # reads through file handles; see store.open_current), a searcher a query.
+    # Whoosh as it comes: open_dir's memory-mapped storage, which copies
+    # each segment file per searcher (search_page reads the maps in place;
+    # see store.open_whoosh), and a searcher a query.
     index = whoosh_index.open_dir(str(store.current_generation(root)))
     facets = {
         "year": sorting.FieldFacet("year"),
