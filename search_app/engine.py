@@ -4,9 +4,10 @@ Whoosh scores a query one matching section at a time, in Python (2–3 µs a
 posting), and prunes only with bounds too low for our AndMaybe trees (see
 ``search.top_hits``), so ranking every match of a common word at 100k
 sections took seconds. Here the same trees are evaluated a posting list at a
-time: each term's postings are read block by block from Whoosh's own files,
-scored with Whoosh's BM25F formula (its idf, its average and quantised field
-lengths) into one array, and cached per index generation; compound queries
+time: each term's postings are read from Whoosh's own files, all its blocks
+decoded in one pass (``decode_blocks``), scored with Whoosh's BM25F formula
+(its idf, its average and quantised field lengths) into one array, and
+cached per index generation; compound queries
 are array operations. The scores equal Whoosh's (tests/test_engine.py
 compares them on every query of the own query set), so the ranking is
 unchanged and only its cost is.
