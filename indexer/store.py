@@ -17,7 +17,6 @@ import shutil
 import tempfile
 import threading
 import time
-import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -78,21 +77,6 @@ class OpenIndex:
     # it is computed once and dropped with the OpenIndex.
     cache: dict = field(default_factory=dict)
 
-    def __post_init__(self):
-        # The searchers handed out are closed when this generation is
-        # dropped, not left to the garbage collector (their files stay open
-        # until then).
-        self._searchers: list = []
-        self._searchers_lock = threading.Lock()
-        weakref.finalize(self, _close_searchers, self._searchers)
-
-    def searcher(self, **kwargs):
-        """A Whoosh searcher on this generation, closed with it."""
-        searcher = self.index.searcher(**kwargs)
-        with self._searchers_lock:
-            self._searchers.append(searcher)
-        return searcher
-
     def cached(self, key, make):
         """``cache[key]``, made once: concurrent first requests wait for
         one of them to make it instead of all making it."""
@@ -107,12 +91,6 @@ class OpenIndex:
     @cached_property
     def documents(self) -> dict[str, dict]:
         return {d["doc_id"]: d for d in self.catalog["documents"]}
-
-
-def _close_searchers(searchers: list) -> None:
-    for searcher in searchers:
-        searcher.close()
-    searchers.clear()
 
 
 def _read_catalog(generation: Path) -> dict:

@@ -349,7 +349,7 @@ def thread_searcher(index: OpenIndex, B: float, K1: float):
     local = index.cached(("searchers", B, K1), threading.local)
     searcher = getattr(local, "searcher", None)
     if searcher is None:
-        searcher = local.searcher = index.searcher(weighting=BM25F(B=B, K1=K1))
+        searcher = local.searcher = index.index.searcher(weighting=BM25F(B=B, K1=K1))
     return searcher
 
 

@@ -15,7 +15,7 @@ def keep_freed_memory() -> bool:
     them; with glibc's adaptive thresholds the freed heap top went back to
     the system and the next query's arrays faulted fresh pages in. Fixed
     thresholds keep it: at 100k sections, the same queries with cached
-    terms went from p50 35 to 25 ms (BENCHMARKS.md). Returns whether the
+    terms took p50 26–30 ms against 32–34 ms (BENCHMARKS.md). Returns whether the
     allocator took the setting."""
     name = ctypes.util.find_library("c")
     try:

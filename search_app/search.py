@@ -442,7 +442,6 @@ def _facet_list(facet: str, counts: dict, sort_keys: dict) -> list[tuple[object,
 
 
 
-
 def warm_up(index: OpenIndex) -> None:
     """What the first queries on a new server would otherwise wait for:
     pyvi's model (1–4 s to import) and the section columns of the index."""
