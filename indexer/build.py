@@ -49,6 +49,7 @@ from indexer.metadata import resolve_from_citations, resolve_numbers
 from indexer.model import METADATA_FIELDS, Metadata
 from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, is_document
 from indexer.schema import INDEX_FORMAT, build_schema
+from indexer.segments import codec as segment_codec
 from indexer.topics import DATA_FILE as TOPICS_FILE
 from indexer.workers import FileTask, default_workers, run_chunks, split_chunks
 
@@ -363,7 +364,7 @@ def build_index(
                 if result.segment is not None:
                     segments.append(result.segment)
         ix = store.open_whoosh(generation)
-        writer = ix.writer()
+        writer = ix.writer(codec=segment_codec())  # merging small segments rewrites them
         for doc_id in sorted(plan.deleted):
             writer.delete_by_term("doc_id", doc_id)
         writer.commit(mergetype=_adopt(segments))

@@ -2,16 +2,18 @@
 Whoosh's own writer writes, byte for byte, for every section of the sample
 corpus and of a generated one."""
 
+import pickle
 import sys
 
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from indexer.build import load_corpus
+from indexer import store
+from indexer.build import build_index, load_corpus
 from indexer.documents import analysed_fields, indexed_sections, section_fields
 from indexer.schema import build_schema
-from indexer.segments import WorkerSegmentWriter
+from indexer.segments import BLOCK_POSTINGS, WorkerSegmentWriter, codec
 
 from .conftest import CORPUS, ROOT
 
@@ -33,7 +35,7 @@ def _segment_files(folder, rows, worker: bool) -> dict[str, bytes]:
     """Each file of the one segment ``rows`` make, by extension."""
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
-    writer = WorkerSegmentWriter(ix, limitmb=512) if worker else SegmentWriter(ix, compound=False)
+    writer = WorkerSegmentWriter(ix, limitmb=512) if worker else SegmentWriter(ix, compound=False, codec=codec())
     for row in rows:
         writer.add_document(**row)
     if worker:
@@ -65,3 +67,40 @@ def test_the_worker_writer_writes_what_whoosh_writes(corpus, tmp_path):
     assert sorted(ours) == sorted(whooshs)
     assert ".trm" in ours and ".pst" in ours
     assert [ext for ext in ours if ours[ext] != whooshs[ext]] == []
+
+
+def _block_sizes(raw: bytes) -> list[int]:
+    """Postings per block of one W3 posting list (see engine.decode_blocks)."""
+    sizes, position, last = [], 4, False
+    while not last:
+        size = int.from_bytes(raw[position : position + 4], "big", signed=True)
+        last = size < 0
+        sizes.append(pickle.loads(raw[position + 4 : position + 4 + abs(size)])[0])
+        position += 4 + abs(size)
+    return sizes
+
+
+def test_built_segments_keep_long_posting_lists_in_large_blocks(tmp_path):
+    # Whoosh's default of 128 postings a block makes common words slow to
+    # read: the segments the build's workers write hold up to
+    # BLOCK_POSTINGS a block.
+    corpus, root = tmp_path / "corpus", tmp_path / "index"
+    generate_corpus.generate(corpus, 600, seed=5)
+    build_index(corpus, root, workers=2)
+    ix = store.open_current(root).index
+    checked = 0
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            terms = leaf._terms
+            for (name, _), info in terms.items_from("body", b""):
+                if name != "body":
+                    break
+                if info.is_inlined() or info.doc_frequency() <= 128:
+                    continue
+                offset, length = info.extent()
+                length = length[0] if isinstance(length, tuple) else length
+                sizes = _block_sizes(terms._postfile.get(offset, length))
+                count = info.doc_frequency()
+                assert sizes == [min(BLOCK_POSTINGS, count - start) for start in range(0, count, BLOCK_POSTINGS)]
+                checked += 1
+    assert checked > 10
