@@ -25,7 +25,6 @@ import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from itertools import chain, repeat
 from math import log
 from pickle import dumps, loads
 
@@ -225,7 +224,8 @@ def decode_blocks(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     tuple, then the zlib'd pickle of (id deltas, weights, values). Reading
     them through ``W3LeafMatcher`` costs ~37 µs a block (seeks, a pickled
     header read from a file object, numpy conversion per block); here the
-    blocks are sliced from one read and their numbers joined once, ~2× less.
+    blocks are sliced from one read, large ones parsed with numpy
+    (``_parse_block``), and their numbers joined once.
     """
     if raw[:4] != WHOOSH3_HEADER_MAGIC:
         raise ValueError("not a Whoosh W3 posting list")
@@ -242,22 +242,72 @@ def decode_blocks(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
         # The writer pickled the info with protocol 2; pickling it again
         # gives its length, where the block's data starts.
         data = view[start + len(dumps(info, 2)) : position]
-        ids, weights, _ = loads(zlib.decompress(data, 15, 4096) if compression else data)
-        id_runs.append(ids)
+        data = zlib.decompress(data, 15, 4096) if compression else bytes(data)
+        parsed = _parse_block(data, count) if count >= _PARSED_FROM else None
+        if parsed is None:
+            deltas, weights, _ = loads(data)
+            parsed = np.array(deltas, dtype=np.int64), 1.0 if weights is None else weights
+        id_runs.append(parsed[0])
+        weight_runs.append(parsed[1])
         counts.append(count)
-        if weights is None or isinstance(weights, float):
-            weight_runs.append(repeat(1.0 if weights is None else weights, count))
-        else:
-            weight_runs.append(weights)
-    total = sum(counts)
-    # Ids are deltas within each block (Whoosh's delta_encode): a running
-    # sum over all blocks, less the sum carried in from earlier blocks.
-    running = np.cumsum(np.fromiter(chain.from_iterable(id_runs), dtype=np.int64, count=total))
     counts = np.array(counts)
     ends = np.cumsum(counts)
+    # Ids are deltas within each block (Whoosh's delta_encode): a running
+    # sum over all blocks, less the sum carried in from earlier blocks.
+    running = np.cumsum(np.concatenate(id_runs))
     carried = np.concatenate(([0], running[ends[:-1] - 1]))
     ids = running - np.repeat(carried, counts)
-    return ids, np.fromiter(chain.from_iterable(weight_runs), dtype=np.float64, count=total)
+    weights = np.empty(len(ids))
+    for block_weights, end, count in zip(weight_runs, ends.tolist(), counts.tolist()):
+        weights[end - count : end] = block_weights  # one value, or one a posting
+    return ids, weights
+
+
+# Blocks of fewer postings go through pickle: numpy's fixed cost a call
+# outweighs what parsing saves on them (Whoosh's 128 included).
+_PARSED_FROM = 256
+_PROTO_2, _MARK, _TUPLE, _BINPUT, _BININT1, _BININT2, _BININT, _FLOAT, _NONE = b"\x80(tqKMJGN"
+_DOUBLE = np.dtype(">f8")
+
+
+def _parse_block(data: bytes, count: int) -> tuple[np.ndarray, object] | None:
+    """(id deltas, weights) of one block's data pickle, read in place by
+    numpy; None when the block is not in the usual shape (a gap of 256 or
+    more after its first id, fewer than 4 postings…), for pickle to read.
+
+    The usual shape, as ``dumps((ids, weights, None), 2)`` writes it: PROTO 2,
+    MARK, the first id as BININT1/2/BININT, every later gap as BININT1 (2
+    bytes each), TUPLE, BINPUT; then the weights: None (all 1), one FLOAT
+    (all equal), or MARK and a FLOAT (9 bytes) a posting.
+    """
+    if data[0] != _PROTO_2 or data[2] != _MARK:
+        return None
+    width = {_BININT1: 1, _BININT2: 2, _BININT: 4}.get(data[3])
+    if width is None:
+        return None
+    at = 4 + width
+    first = int.from_bytes(data[4:at], "little", signed=width == 4)
+    end = at + 2 * (count - 1)
+    if len(data) < end + 12 or data[end] != _TUPLE or data[end + 1] != _BINPUT:
+        return None
+    gaps = np.frombuffer(data, dtype=np.uint8, count=2 * (count - 1), offset=at).reshape(-1, 2)
+    if (gaps[:, 0] != _BININT1).any():
+        return None
+    deltas = np.empty(count, dtype=np.int64)
+    deltas[0] = first
+    deltas[1:] = gaps[:, 1]
+    at = end + 3
+    kind = data[at]
+    if kind == _NONE:
+        return deltas, 1.0
+    if kind == _FLOAT:
+        return deltas, float(np.frombuffer(data, dtype=_DOUBLE, count=1, offset=at + 1)[0])
+    if kind != _MARK or len(data) < at + 1 + 9 * count:
+        return None
+    items = np.frombuffer(data, dtype=np.uint8, count=9 * count, offset=at + 1).reshape(-1, 9)
+    if (items[:, 0] != _FLOAT).any():
+        return None
+    return deltas, items[:, 1:].copy().view(_DOUBLE).ravel()
 
 
 class _Evaluation:

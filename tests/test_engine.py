@@ -168,12 +168,13 @@ def test_nodes_without_a_vectorised_path_fall_back_to_whoosh(opened):
             assert_same(engine_matches(engine, searcher, query), theirs, repr(query))
 
 
-@pytest.mark.parametrize("blocklimit", [128, 1024])
+@pytest.mark.parametrize("blocklimit", [128, 512, 1024])  # 512: a block starting at an id of 2 bytes
 def test_posting_blocks_decode_as_whoosh_reads_them(blocklimit, tmp_path):
     """Posting lists of many blocks, written by Whoosh's own writer, with the
-    three kinds of block weights (all 1, one repeated value, varied) and id
-    gaps of every pickled width (one byte, two, four), read back by the
-    engine exactly as Whoosh's matcher reads them."""
+    three kinds of block weights (all 1, one repeated value, varied), blocks
+    whose gaps all fit a byte (numpy parses those) and blocks with gaps of
+    every pickled width (one byte, two, four), and a last block of 3, read
+    back by the engine exactly as Whoosh's matcher reads them."""
     from whoosh.codec.whoosh3 import W3LeafMatcher, W3PostingsWriter, W3TermInfo
     from whoosh.filedb.filestore import FileStorage
     from whoosh.formats import Frequency
@@ -181,8 +182,9 @@ def test_posting_blocks_decode_as_whoosh_reads_them(blocklimit, tmp_path):
     from search_app.engine import _segment_postings
 
     rng = np.random.default_rng(7)
-    gaps = rng.choice([1, 2, 3, 200, 300, 70_000], size=3000, p=[0.5, 0.2, 0.1, 0.1, 0.07, 0.03])
-    ids = np.cumsum(gaps)
+    dense = rng.choice([1, 2, 3, 200, 255], size=4 * blocklimit)
+    mixed = rng.choice([1, 2, 3, 200, 300, 70_000], size=2 * blocklimit + 3, p=[0.5, 0.2, 0.1, 0.1, 0.07, 0.03])
+    ids = np.cumsum(np.concatenate((dense, mixed)))
     weights = np.ones(len(ids))
     weights[blocklimit : 2 * blocklimit] = 2.0  # one repeated value
     weights[2 * blocklimit :] = rng.choice([1.0, 2.0, 5.0], size=len(ids) - 2 * blocklimit)
