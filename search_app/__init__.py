@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None):
 
     from search_app import api, views
     from search_app.indexes import IndexHolder
+    from search_app.search import warm_up
 
     app = Flask(__name__)
     app.config.from_mapping(
@@ -43,7 +44,8 @@ def create_app(test_config: dict | None = None):
         app.config.update(test_config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented field order
-    app.extensions["tracuu_index"] = IndexHolder(Path(app.config["INDEX_DIR"]))
+    # A rebuilt index is opened and warmed beside the live one (indexes.py).
+    app.extensions["tracuu_index"] = IndexHolder(Path(app.config["INDEX_DIR"]), prepare=warm_up)
     app.register_blueprint(views.blueprint)
     app.register_blueprint(api.blueprint)
     views.register_error_pages(app)

@@ -51,8 +51,11 @@ def test_searches_during_a_rebuild_see_the_old_or_the_new_index(tmp_path):
     try:
         (corpus / "zz_added.txt").write_text(ADDED, encoding="utf-8")
         build_index(corpus, root)
-        after = client.get("/api/search?q=zqxprobe").get_json()["total"]
+        # The new generation is warmed beside the old, which answers meanwhile.
         deadline = time.monotonic() + 60
+        while not (after := client.get("/api/search?q=zqxprobe").get_json()["total"]):
+            assert time.monotonic() < deadline, "the new index was never switched to"
+            time.sleep(0.05)
         while {t for t, text, total, _ in answers if text == "zqxprobe" and total == after} != {0, 1, 2, 3}:
             assert time.monotonic() < deadline, "a thread never saw the new index"
             time.sleep(0.05)

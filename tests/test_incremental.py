@@ -4,6 +4,8 @@ what depends on other documents (a number inferred from a citer, the links
 between documents) follows the change."""
 
 import shutil
+import threading
+import time
 
 import pytest
 
@@ -198,3 +200,55 @@ def test_a_full_rebuild_is_atomic(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(store, "publish", observed_publish)
     build_index(corpus, root, full=True)
     assert seen == {"before": 5, "after": 4}
+
+
+def test_a_server_answers_from_the_old_generation_while_the_new_one_warms(corpus, tmp_path):
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    warming, release = threading.Event(), threading.Event()
+    prepared = []
+
+    def prepare(index):
+        warming.set()
+        assert release.wait(30)
+        prepared.append(index.generation)
+
+    holder = IndexHolder(root, prepare=prepare)
+    before = holder.get()  # the first open does not wait for a warm-up
+    (corpus / "002_47ca4eed93e62be1.txt").unlink()
+    build_index(corpus, root)
+    assert holder.get() is before  # notices the new generation, starts warming it
+    assert warming.wait(30)
+    assert holder.get() is before and "002_47ca4eed93e62be1" in holder.get().documents
+    release.set()
+    deadline = time.monotonic() + 30
+    while holder.get() is before:
+        assert time.monotonic() < deadline, "never switched to the new generation"
+        time.sleep(0.01)
+    after = holder.get()
+    assert prepared == [after.generation] != [before.generation]
+    assert "002_47ca4eed93e62be1" not in after.documents
+
+
+def test_a_generation_that_cannot_be_opened_leaves_the_old_one_serving(corpus, tmp_path, caplog):
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    tried = []
+
+    def prepare(index):
+        tried.append(index.generation)
+        raise OSError("đĩa hỏng")
+
+    holder = IndexHolder(root, prepare=prepare)
+    before = holder.get()
+    (corpus / "002_47ca4eed93e62be1.txt").unlink()
+    build_index(corpus, root)
+    assert holder.get() is before
+    deadline = time.monotonic() + 30
+    while "Could not open the index generation" not in caplog.text:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    for _ in range(3):
+        assert holder.get() is before
+    assert len(tried) == 1  # not tried again on every request
+    assert search_page(holder.get(), "dân vận").total > 0
