@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None):
     from flask import Flask
 
     from search_app import api, views
-    from search_app.indexes import IndexHolder
+    from search_app.indexes import IndexHolder, RecentSearches
     from search_app.search import warm_up
 
     app = Flask(__name__)
@@ -44,8 +44,12 @@ def create_app(test_config: dict | None = None):
         app.config.update(test_config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented field order
-    # A rebuilt index is opened and warmed beside the live one (indexes.py).
-    app.extensions["tracuu_index"] = IndexHolder(Path(app.config["INDEX_DIR"]), prepare=warm_up)
+    # A rebuilt index is opened and warmed beside the live one, on the
+    # searches staff made last (indexes.py).
+    recent = app.extensions["tracuu_recent"] = RecentSearches()
+    app.extensions["tracuu_index"] = IndexHolder(
+        Path(app.config["INDEX_DIR"]), prepare=lambda index: warm_up(index, recent.newest_first())
+    )
     app.register_blueprint(views.blueprint)
     app.register_blueprint(api.blueprint)
     views.register_error_pages(app)

@@ -39,6 +39,7 @@ def search():
         )
     except (BadParameter, QueryError) as error:
         return _error(str(error), 400)
+    current_app.extensions["tracuu_recent"].add(wanted.q, wanted.filters)
     return jsonify(
         {
             "query": page.query,

@@ -121,6 +121,10 @@ class Engine:
                     self._cached_postings -= _weight(dropped)
         return found
 
+    def is_cached(self, fieldname: str, text) -> bool:
+        with self._lock:
+            return (fieldname, text) in self._terms
+
     def postings(self, searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of one term over every segment,
         deleted sections left out; not cached."""

@@ -7,13 +7,16 @@ and prepared in a thread while requests go on being answered from the old
 one, which the rebuild keeps (store.KEEP_GENERATIONS); the switch follows.
 Opening and warming a generation takes seconds at 100k sections and ~20 s
 at 1M, and every request used to wait for it. Without ``prepare`` the
-request that notices the new generation opens it.
+request that notices the new generation opens it. The warm-up also runs
+the searches staff made last (RecentSearches), as Solr's autowarming does,
+so that their words are read before staff ask again.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,3 +64,26 @@ class IndexHolder:
         with self._lock:
             forget_data()  # the rebuild may follow an edit of topics or abbreviations
             self._open, self._opening = opened, None
+
+
+class RecentSearches:
+    """The distinct searches last answered (query text and filters)."""
+
+    def __init__(self, size: int = 100):
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple, None] = OrderedDict()
+
+    def add(self, text: str, filters) -> None:
+        if not text.strip():
+            return  # filters alone read no terms
+        key = (text, filters)
+        with self._lock:
+            self._items[key] = None
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def newest_first(self) -> list[tuple]:
+        with self._lock:
+            return list(reversed(self._items))

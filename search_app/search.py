@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +24,8 @@ from search_app.query import BuiltQuery, QueryError, build_query, parse_query
 from search_app.engine import Engine, Matches, engine_for, thread_searcher
 from search_app.rerank import RERANK_DEPTH, rerank
 from search_app.sections import Columns, section_columns, topic_labels
+
+log = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 200
@@ -442,11 +447,27 @@ def _facet_list(facet: str, counts: dict, sort_keys: dict) -> list[tuple[object,
 
 
 
-def warm_up(index: OpenIndex) -> None:
-    """What the first queries on a new server would otherwise wait for:
-    pyvi's model (1–4 s to import) and the section columns of the index."""
+# A warm-up replays recent searches for at most this long: past it, the
+# switch to a rebuilt index would wait longer than the searches save.
+WARM_UP_SEARCHES_S = 30.0
+
+
+def warm_up(index: OpenIndex, searches: Iterable[tuple[str, Filters]] = ()) -> None:
+    """What the first queries on a new server or index would otherwise wait
+    for: pyvi's model (1–4 s to import), the section columns of the index,
+    and the terms of ``searches`` (text, filters), most wanted first."""
     pyvi_model()
     section_columns(index, engine_for(index, BM25_B, BM25_K1), thread_searcher(index, BM25_B, BM25_K1))
+    deadline = time.monotonic() + WARM_UP_SEARCHES_S
+    for text, filters in searches:
+        if time.monotonic() > deadline:
+            break
+        try:
+            search_page(index, text, filters)
+        except QueryError:
+            continue
+        except Exception:  # noqa: BLE001 - one search must not keep the index from switching
+            log.exception("Warm-up search %r failed", text)
 
 
 def search_page(

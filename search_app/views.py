@@ -94,6 +94,7 @@ def home():
         page = search_page(index, wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page)
     except QueryError as error:
         return _search_error(str(error), wanted)
+    current_app.extensions["tracuu_recent"].add(wanted.q, wanted.filters)
     return render_template(
         "search.html",
         wanted=wanted,

@@ -460,6 +460,28 @@ def test_app_picks_up_a_rebuilt_index(tmp_path, make_corpus):
     assert get_json(client, "/api/search?q=13/BC-UBND")["results"][0]["doc_id"] == "b"
 
 
+def test_a_rebuilt_index_is_warmed_on_the_searches_staff_made(tmp_path, make_corpus):
+    from search_app.engine import engine_for
+    from search_app.search import BM25_B, BM25_K1
+
+    corpus = make_corpus({"a.txt": HOSTILE})
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    app = create_app({"INDEX_DIR": str(root)})
+    client = app.test_client()
+    assert get_json(client, "/api/search?q=mô hình đạt chuẩn")["total"] == 1
+    assert "Thử nghiệm" in client.get("/?q=thu+nghiem&year=2024").get_data(as_text=True)
+    (corpus / "b.txt").write_text(HOSTILE.replace("12/BC-UBND", "13/BC-UBND"), encoding="utf-8")
+    build_index(corpus, root)
+    get_json(client, "/api/documents")  # notices the rebuild
+    wait_for_switch(app, root)
+    engine = engine_for(app.extensions["tracuu_index"].get(), BM25_B, BM25_K1)
+    # Read before anyone searched the new index: the API's and the page's search.
+    assert engine.is_cached("body", "chuẩn") and engine.is_cached("body_fold", "nghiem")
+    assert not engine.is_cached("body", "đơn")
+    assert get_json(client, "/api/search?q=mô hình đạt chuẩn")["total"] == 2
+
+
 def test_app_rereads_data_files_when_the_index_changes(tmp_path, make_corpus, monkeypatch):
     import indexer.topics
 
