@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,10 @@ from indexer.store import OpenIndex, current_generation, open_current
 
 log = logging.getLogger(__name__)
 
+# A generation that failed to open is tried again after this long, not on
+# every request.
+RETRY_S = 60.0
+
 
 class IndexHolder:
     def __init__(self, root: Path, prepare: Callable[[OpenIndex], None] | None = None):
@@ -33,7 +38,7 @@ class IndexHolder:
         self._lock = threading.Lock()
         self._open: OpenIndex | None = None
         self._opening: str | None = None  # the generation being prepared
-        self._failed: str | None = None  # the last generation that failed to open
+        self._failed: tuple[str, float] = ("", 0.0)  # a generation that failed to open, and when
 
     def get(self) -> OpenIndex:
         """Raises IndexMissing when there is no usable index."""
@@ -46,20 +51,20 @@ class IndexHolder:
                     forget_data()  # the rebuild may follow an edit of topics or abbreviations
                 self._open = open_current(self.root)
                 return self._open
-            if name not in (self._opening, self._failed):
+            failed, failed_at = self._failed
+            if name != self._opening and (name != failed or time.monotonic() - failed_at > RETRY_S):
                 self._opening = name
                 threading.Thread(target=self._switch, args=(name,), name=f"open {name}", daemon=True).start()
             return self._open
 
     def _switch(self, name: str) -> None:
         try:
-            opened = open_current(self.root)
-            if opened.generation == name:
-                self._prepare(opened)
+            opened = open_current(self.root)  # the newest, should another have come
+            self._prepare(opened)
         except Exception:  # noqa: BLE001 - the old generation goes on serving
             log.exception("Could not open the index generation %s", name)
             with self._lock:
-                self._failed, self._opening = name, None
+                self._failed, self._opening = (name, time.monotonic()), None
             return
         with self._lock:
             forget_data()  # the rebuild may follow an edit of topics or abbreviations

@@ -13,6 +13,7 @@ from indexer import store
 from indexer.build import build_index
 from indexer.store import open_current
 from search_app.cli import main
+from search_app import indexes
 from search_app.indexes import IndexHolder
 from search_app.search import search_page
 
@@ -230,7 +231,7 @@ def test_a_server_answers_from_the_old_generation_while_the_new_one_warms(corpus
     assert "002_47ca4eed93e62be1" not in after.documents
 
 
-def test_a_generation_that_cannot_be_opened_leaves_the_old_one_serving(corpus, tmp_path, caplog):
+def test_a_generation_that_cannot_be_opened_leaves_the_old_one_serving(corpus, tmp_path, caplog, monkeypatch):
     root = tmp_path / "index"
     build_index(corpus, root)
     tried = []
@@ -252,3 +253,8 @@ def test_a_generation_that_cannot_be_opened_leaves_the_old_one_serving(corpus, t
         assert holder.get() is before
     assert len(tried) == 1  # not tried again on every request
     assert search_page(holder.get(), "dân vận").total > 0
+    monkeypatch.setattr(indexes, "RETRY_S", 0.0)
+    while len(tried) < 2:  # but again after a while
+        assert holder.get() is before
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
