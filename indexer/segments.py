@@ -30,12 +30,12 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
 
-# Postings a block holds. Whoosh's default is 128; a block costs ~15 µs to
-# read whatever its size (zlib, unpickling), so long lists of common words
-# are what a query waits for. With 1024, common words' lists of the 1M-section
-# benchmark decoded 1.6x faster and took 2.4x fewer bytes (3.3 -> 1.4 a
-# posting; BENCHMARKS.md). Readers take any block size: a segment written
-# with 128 stays readable.
+# Postings a block holds. Whoosh's default is 128; much of a block's cost
+# to read is fixed (zlib, unpickling), and long lists of common words are
+# what a query waits for. At 1M sections, with 1024 the most frequent terms'
+# lists took 2.4x fewer bytes (3.3 -> 1.4 a posting) and unpickled 1.5x
+# faster, 3.5x with engine._parse_block (BENCHMARKS.md, fourth round).
+# Readers take any block size: a segment written with 128 stays readable.
 BLOCK_POSTINGS = 1024
 
 

@@ -267,8 +267,9 @@ def decode_blocks(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     return ids, weights
 
 
-# Blocks of fewer postings go through pickle: numpy's fixed cost a call
-# outweighs what parsing saves on them (Whoosh's 128 included).
+# Blocks of fewer postings go through pickle: the few numpy calls a block
+# costs are not worth it there, and the 128-posting blocks of indexes built
+# before are read as they were.
 _PARSED_FROM = 256
 _PROTO_2, _MARK, _TUPLE, _BINPUT, _BININT1, _BININT2, _BININT, _FLOAT, _NONE = b"\x80(tqKMJGN"
 _DOUBLE = np.dtype(">f8")
