@@ -61,14 +61,21 @@ class IndexHolder:
         try:
             opened = open_current(self.root)  # the newest, should another have come
             self._prepare(opened)
+            latest = current_generation(self.root).name
         except Exception:  # noqa: BLE001 - the old generation goes on serving
             log.exception("Could not open the index generation %s", name)
             with self._lock:
-                self._failed, self._opening = (name, time.monotonic()), None
+                self._failed = (name, time.monotonic())
+                if self._opening == name:
+                    self._opening = None
             return
         with self._lock:
+            if self._opening == name:
+                self._opening = None
+            if opened.generation != latest:
+                return  # a newer one came meanwhile: its own thread switches to it
             forget_data()  # the rebuild may follow an edit of topics or abbreviations
-            self._open, self._opening = opened, None
+            self._open = opened
 
 
 class RecentSearches:

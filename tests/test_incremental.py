@@ -258,3 +258,35 @@ def test_a_generation_that_cannot_be_opened_leaves_the_old_one_serving(corpus, t
         assert holder.get() is before
         assert time.monotonic() < deadline
         time.sleep(0.01)
+
+
+def test_a_slow_warm_up_never_switches_back_to_an_older_generation(corpus, tmp_path):
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    release_first, started = threading.Event(), []
+
+    def prepare(index):
+        started.append(index.generation)
+        if len(started) == 1:  # the first rebuild's warm-up is the slow one
+            assert release_first.wait(30)
+
+    holder = IndexHolder(root, prepare=prepare)
+    before = holder.get()
+    (corpus / "002_47ca4eed93e62be1.txt").unlink()
+    build_index(corpus, root)
+    holder.get()  # starts warming the first rebuild, which waits
+    deadline = time.monotonic() + 30
+    while not started:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    (corpus / "001_b7d788ee9d07cfc0.txt").unlink()
+    build_index(corpus, root)
+    newest = store.current_generation(root).name
+    while holder.get().generation != newest:  # the second rebuild's warm-up is quick
+        assert time.monotonic() < deadline, "never switched to the newest generation"
+        time.sleep(0.01)
+    release_first.set()
+    while len(started) < 2 or any(t.name.startswith("open ") for t in threading.enumerate()):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert holder.get().generation == newest != before.generation
