@@ -45,19 +45,16 @@ def posting_lists(reader, schema, terms: int) -> list[tuple]:
     return lists
 
 
-def _extent(info) -> tuple[int, int]:
-    offset, length = info.extent()
-    return offset, length[0] if isinstance(length, tuple) else length
-
-
 def read_whoosh(lists) -> int:
     """Every block's ids and weights through Whoosh's matcher, a block at a
     time (as Whoosh's own matchers load them before scoring)."""
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
+    from search_app.engine import posting_extent
+
     count = 0
     for postfile, info, fmt in lists:
-        offset, length = _extent(info)
+        offset, length = posting_extent(info)
         matcher = W3LeafMatcher(postfile, offset, length, fmt)
         while matcher.is_active():
             matcher._read_ids()
@@ -68,11 +65,11 @@ def read_whoosh(lists) -> int:
 
 
 def read_engine(lists) -> int:
-    from search_app.engine import decode_blocks
+    from search_app.engine import decode_blocks, posting_extent
 
     count = 0
     for postfile, info, _ in lists:
-        offset, length = _extent(info)
+        offset, length = posting_extent(info)
         ids, _ = decode_blocks(postfile.get(offset, length))
         count += len(ids)
     return count

@@ -215,10 +215,15 @@ def _segment_postings(postfile, info) -> tuple[np.ndarray, np.ndarray]:
     if info.is_inlined():  # a single posting, kept in the term's entry
         ids, weights, _ = info.inlined_postings()
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    return decode_blocks(postfile.get(*posting_extent(info)))
+
+
+def posting_extent(info) -> tuple[int, int]:
+    """(offset, length) of a term's posting list in its segment's file."""
     offset, length = info.extent()
     if isinstance(length, tuple):  # Whoosh's W3TermInfo.from_bytes leaves a 1-tuple
         length = length[0]
-    return decode_blocks(postfile.get(offset, length))
+    return offset, length
 
 
 def decode_blocks(raw: bytes) -> tuple[np.ndarray, np.ndarray]:

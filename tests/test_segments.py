@@ -14,6 +14,7 @@ from indexer.build import build_index, load_corpus
 from indexer.documents import analysed_fields, indexed_sections, section_fields
 from indexer.schema import build_schema
 from indexer.segments import BLOCK_POSTINGS, WorkerSegmentWriter, codec
+from search_app.engine import posting_extent
 
 from .conftest import CORPUS, ROOT
 
@@ -97,9 +98,7 @@ def test_built_segments_keep_long_posting_lists_in_large_blocks(tmp_path):
                     break
                 if info.is_inlined() or info.doc_frequency() <= 128:
                     continue
-                offset, length = info.extent()
-                length = length[0] if isinstance(length, tuple) else length
-                sizes = _block_sizes(terms._postfile.get(offset, length))
+                sizes = _block_sizes(terms._postfile.get(*posting_extent(info)))
                 count = info.doc_frequency()
                 assert sizes == [min(BLOCK_POSTINGS, count - start) for start in range(0, count, BLOCK_POSTINGS)]
                 checked += 1

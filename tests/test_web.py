@@ -444,15 +444,25 @@ def wait_for_switch(app, root) -> None:
         time.sleep(0.01)
 
 
-def test_app_picks_up_a_rebuilt_index(tmp_path, make_corpus):
+def served_hostile(tmp_path, make_corpus):
+    """(corpus, index root, app, client) of an app serving the hostile
+    document alone."""
     corpus = make_corpus({"a.txt": HOSTILE})
     root = tmp_path / "index"
     build_index(corpus, root)
     app = create_app({"INDEX_DIR": str(root)})
-    client = app.test_client()
-    assert get_json(client, "/api/documents")["documents"][0]["doc_id"] == "a"
+    return corpus, root, app, app.test_client()
+
+
+def add_second_and_rebuild(corpus, root) -> None:
     (corpus / "b.txt").write_text(HOSTILE.replace("12/BC-UBND", "13/BC-UBND"), encoding="utf-8")
     build_index(corpus, root)
+
+
+def test_app_picks_up_a_rebuilt_index(tmp_path, make_corpus):
+    corpus, root, app, client = served_hostile(tmp_path, make_corpus)
+    assert get_json(client, "/api/documents")["documents"][0]["doc_id"] == "a"
+    add_second_and_rebuild(corpus, root)
     # Until the new generation is warm, the old one answers, whole.
     assert [d["doc_id"] for d in get_json(client, "/api/documents")["documents"]] in (["a"], ["a", "b"])
     wait_for_switch(app, root)
@@ -464,15 +474,10 @@ def test_a_rebuilt_index_is_warmed_on_the_searches_staff_made(tmp_path, make_cor
     from search_app.engine import engine_for
     from search_app.search import BM25_B, BM25_K1
 
-    corpus = make_corpus({"a.txt": HOSTILE})
-    root = tmp_path / "index"
-    build_index(corpus, root)
-    app = create_app({"INDEX_DIR": str(root)})
-    client = app.test_client()
+    corpus, root, app, client = served_hostile(tmp_path, make_corpus)
     assert get_json(client, "/api/search?q=mô hình đạt chuẩn")["total"] == 1
     assert "Thử nghiệm" in client.get("/?q=thu+nghiem&year=2024").get_data(as_text=True)
-    (corpus / "b.txt").write_text(HOSTILE.replace("12/BC-UBND", "13/BC-UBND"), encoding="utf-8")
-    build_index(corpus, root)
+    add_second_and_rebuild(corpus, root)
     get_json(client, "/api/documents")  # notices the rebuild
     wait_for_switch(app, root)
     engine = engine_for(app.extensions["tracuu_index"].get(), BM25_B, BM25_K1)
@@ -485,14 +490,10 @@ def test_a_rebuilt_index_is_warmed_on_the_searches_staff_made(tmp_path, make_cor
 def test_app_rereads_data_files_when_the_index_changes(tmp_path, make_corpus, monkeypatch):
     import indexer.topics
 
-    corpus = make_corpus({"a.txt": HOSTILE})
-    root = tmp_path / "index"
-    build_index(corpus, root)
+    corpus, root, app, client = served_hostile(tmp_path, make_corpus)
     reads = []
     real = indexer.topics.load_toml
     monkeypatch.setattr(indexer.topics, "load_toml", lambda path: reads.append(path) or real(path))
-    app = create_app({"INDEX_DIR": str(root)})
-    client = app.test_client()
     get_json(client, "/api/search?q=đạt&topic=Chuyển+đổi+số")
     get_json(client, "/api/search?q=đạt&topic=Chuyển+đổi+số")
     settled = len(reads)
