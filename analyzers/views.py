@@ -5,9 +5,9 @@ whole chain again (tokenise, normalise, lower-case, then fold, segment or
 pair), once per field: a section's body alone went through it five times.
 ``text_views`` tokenises once, normalises each distinct syllable once per
 process and derives the other views from that list. The token texts are
-the analyzers' own, in the same order (``tests/test_views.py`` checks it on
-every section of the sample corpus); Whoosh indexes a list of token texts
-with positions 0, 1, 2… as the tokenizer numbers them.
+the analyzers' own, in the same order (``tests/test_build_equivalence.py``
+checks it on every section of the sample corpus); Whoosh indexes a list of
+token texts with positions 0, 1, 2… as the tokenizer numbers them.
 
 >>> v = text_views("Dân tộc thiểu số")
 >>> v.syllables, v.folded, v.folded_pairs

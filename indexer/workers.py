@@ -136,9 +136,9 @@ _progress_queue = None
 def _init_worker(queue) -> None:
     global _progress_queue
     _progress_queue = queue
-    from analyzers.filters import pyvi_model
+    from analyzers.filters import segmenter
 
-    pyvi_model()  # once per worker, before the first file
+    segmenter()  # pyvi and its weights, once per worker, before the first file
 
 
 def _worker_chunk(generation: str, tasks: list[FileTask], defer_unnumbered: bool) -> ChunkResult:

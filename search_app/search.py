@@ -13,7 +13,7 @@ from whoosh import query as wq
 
 from analyzers import folded_analyzer, syllable_analyzer, syllables
 from analyzers.docnumber import find_numbers
-from analyzers.filters import pyvi_model
+from analyzers.filters import segmenter
 from analyzers.normalize import fold
 from indexer.citations import DOC_TYPES, type_for_code
 from indexer.issuers import LEVELS
@@ -458,7 +458,7 @@ def warm_up(index: OpenIndex, searches: Iterable[tuple[str, Filters]] = ()) -> N
     """What the first queries on a new server or index would otherwise wait
     for: pyvi's model (1–4 s to import), the section columns of the index,
     and the terms of ``searches`` (text, filters), most wanted first."""
-    pyvi_model()
+    segmenter()  # pyvi loads with it
     section_columns(index, engine_for(index, BM25_B, BM25_K1), thread_searcher(index, BM25_B, BM25_K1))
     deadline = time.monotonic() + WARM_UP_SEARCHES_S
     for text, filters in searches:
