@@ -1,17 +1,19 @@
 """A Whoosh segment writer for build workers, with the text fields' postings
-kept per term in memory and written a block at a time.
+kept in flat arrays and written a block at a time.
 
 Whoosh's ``SegmentWriter`` puts every posting in a pool of tuples, sorts the
 pool, then hands the postings one by one to its codec, looking up the
 section's field length for each (``FieldWriter.add_postings``): ~10 µs a
 posting, and a section has ~900. Here the postings of frequency-format
-fields (every analysed text field) go to per-term arrays as they are added,
-already in section order; at the end each term's arrays are cut into
-Whoosh's blocks and each block is written by Whoosh's own
-``W3PostingsWriter._write_block``, with the statistics its ``add_posting``
-would have kept. The other fields (identifiers, keywords, the issuer's
-positions) take Whoosh's own path. The files are byte for byte the ones
-Whoosh writes (tests/test_segments.py).
+fields (every analysed text field) are counted a section at a time and
+appended to one field's arrays (term id, document, weight, value), in
+section order; when the field is written, one stable sort groups them by
+term and ``write_block`` writes each block as Whoosh's
+``W3PostingsWriter`` would (its ``add_posting`` statistics, then
+``_write_block``), with numpy instead of a Python step per posting. The
+other fields (identifiers, keywords, the issuer's positions) take Whoosh's
+own path. The files are byte for byte the ones Whoosh writes
+(tests/test_segments.py).
 
 The writer also has a temporary folder of its own and takes no index lock,
 so that several processes can each write a segment of one generation (see
@@ -20,13 +22,18 @@ indexer.workers).
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from collections import Counter
+from itertools import repeat
+from operator import sub
+from pickle import dumps
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3FieldWriter, _lenfield
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, _lenfield
 from whoosh.formats import Frequency
 from whoosh.system import pack_uint
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 
@@ -44,6 +51,10 @@ def codec() -> W3Codec:
     return W3Codec(blocklimit=BLOCK_POSTINGS)
 
 
+# doc_field_length's value of each length byte (0: the field is empty).
+_LENGTHS = np.array([0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.int64)
+
+
 def length_bytes(perdoc, fieldname: str, count: int) -> bytes:
     """A segment's quantised field lengths, a byte per document number (0
     where the field is empty), from the column in one read; Whoosh's
@@ -55,20 +66,46 @@ def length_bytes(perdoc, fieldname: str, count: int) -> bytes:
     return stored + bytes(count - len(stored))
 
 
-class _Postings:
-    """One term's postings in one field, in document order."""
+class _FieldPostings:
+    """One field's postings in the order they were added (document order):
+    a term id, document number, weight and value code each, in flat arrays.
+    Grouped by term only when the field is written, by one stable sort."""
 
-    __slots__ = ("docnums", "weights", "values")
+    __slots__ = ("vocabulary", "terms", "docnums", "weights", "values")
 
     def __init__(self):
+        self.vocabulary: dict[str, int] = {}  # term text -> term id
+        self.terms = array("I")
         self.docnums = array("I")
         self.weights = array("d")  # as added: the block's maximum is taken before float32
         self.values = array("I")  # codes of the value bytes (TermPool.value_bytes)
 
+    def term_ids(self, texts) -> list[int]:
+        vocabulary = self.vocabulary
+        ids = list(map(vocabulary.get, texts))
+        if None in ids:
+            for k, text in enumerate(texts):
+                if ids[k] is None:
+                    ids[k] = vocabulary.setdefault(text, len(vocabulary))
+        return ids
+
+    def grouped(self):
+        """(term text, start, end) of each term's postings in term order,
+        and the postings' docnums, weights and value codes sorted so."""
+        terms = np.frombuffer(self.terms, dtype=np.uint32)
+        order = np.argsort(terms, kind="stable")  # stable: document order within a term
+        docnums = np.frombuffer(self.docnums, dtype=np.uint32)[order].tolist()
+        weights = np.frombuffer(self.weights, dtype=np.float64)[order].tolist()
+        values = np.frombuffer(self.values, dtype=np.uint32)[order].tolist()
+        ends = np.cumsum(np.bincount(terms, minlength=len(self.vocabulary))).tolist()
+        # Held by text: code point order is UTF-8's byte order, Whoosh's.
+        spans = [(text, ends[tid - 1] if tid else 0, ends[tid]) for text, tid in sorted(self.vocabulary.items())]
+        return spans, docnums, weights, values
+
 
 class TermPool(PostingPool):
     """Whoosh's posting pool, with the postings of frequency-format fields
-    held per term instead (no tuples, no sort, no temporary runs)."""
+    held per field in arrays instead (no tuples, no sort, no temporary runs)."""
 
     def __init__(self, tempstore, segment, schema, limitmb: int):
         super().__init__(tempstore, segment, limitmb=limitmb)
@@ -83,7 +120,7 @@ class TermPool(PostingPool):
             and not field.vector
             and not getattr(field, "spelling", False)
         }
-        self.terms: dict[str, dict[str, _Postings]] = {name: {} for name in self.direct}
+        self.postings: dict[str, _FieldPostings] = {name: _FieldPostings() for name in self.direct}
         self._fields = {name: schema[name] for name in self.direct}
         self._value_codes: dict[bytes, int] = {}
         self._frequency_codes: dict[int, int] = {}
@@ -91,14 +128,10 @@ class TermPool(PostingPool):
 
     def add(self, item):
         fieldname, btext, docnum, weight, vbytes = item
-        terms = self.terms.get(fieldname)
-        if terms is None:
-            return PostingPool.add(self, item)
-        # Held by text: code point order is UTF-8's byte order, Whoosh's.
-        text = btext.decode("utf-8")
-        postings = terms.get(text)
+        postings = self.postings.get(fieldname)
         if postings is None:
-            postings = terms[text] = _Postings()
+            return PostingPool.add(self, item)
+        postings.terms.extend(postings.term_ids([btext.decode("utf-8")]))
         postings.docnums.append(docnum)
         postings.weights.append(weight)
         postings.values.append(self._code(vbytes))
@@ -107,19 +140,23 @@ class TermPool(PostingPool):
         """The postings Whoosh makes of a field given as a list of token
         texts (Frequency.word_values, SegmentWriter.add_document), counted
         at once; returns the field's length."""
-        terms = self.terms[fieldname]
+        postings = self.postings[fieldname]
         field_boost = self._fields[fieldname].format.field_boost
-        by_frequency = self._frequency_codes
-        for text, freq in Counter(tokens).items():
-            postings = terms.get(text)
-            if postings is None:
-                postings = terms[text] = _Postings()
-            code = by_frequency.get(freq)
-            if code is None:
-                code = by_frequency[freq] = self._code(pack_uint(freq))
-            postings.docnums.append(docnum)
-            postings.weights.append(float(freq) * field_boost * boost)
-            postings.values.append(code)
+        counts = Counter(tokens)
+        texts = list(counts)
+        frequencies = list(counts.values())
+        postings.terms.extend(postings.term_ids(texts))
+        postings.docnums.extend(repeat(docnum, len(texts)))
+        if field_boost == 1.0 and boost == 1.0:
+            postings.weights.extend(map(float, frequencies))
+        else:
+            postings.weights.extend([float(freq) * field_boost * boost for freq in frequencies])
+        codes = list(map(self._frequency_codes.get, frequencies))
+        if None in codes:
+            for k, freq in enumerate(frequencies):
+                if codes[k] is None:
+                    codes[k] = self._frequency_codes[freq] = self._code(pack_uint(freq))
+        postings.values.extend(codes)
         return len(tokens)
 
     def _code(self, vbytes: bytes) -> int:
@@ -128,6 +165,62 @@ class TermPool(PostingPool):
             code = self._value_codes[vbytes] = len(self.value_bytes)
             self.value_bytes.append(vbytes)
         return code
+
+
+def write_block(postwriter, ids: list[int], weights: list[float], values: list[bytes], lengths: list[int], last: bool) -> None:
+    """W3PostingsWriter.add_posting for each posting, then _write_block:
+    the same bytes and term statistics, with C-level list and array
+    operations instead of Whoosh's Python steps per posting. ``ids``: the
+    block's document numbers; ``weights``: their weights as added (before
+    float32); ``lengths``: the field length of each document number."""
+    weights32 = array("f", weights)
+    present = [length for length in map(lengths.__getitem__, ids) if length]
+    postwriter._ids = ids
+    postwriter._weights = weights32
+    postwriter._values = values
+    postwriter._maxweight = max(0, max(weights))
+    postwriter._minlength = min(present) if present else None
+    postwriter._maxlength = max(present) if present else 0
+    if not postwriter._blockcount:
+        postwriter._postfile.write(WHOOSH3_HEADER_MAGIC)
+    postwriter._terminfo.add_block(postwriter)
+    # _mini_weights, _mini_values and _mini_ids (delta_encode)
+    count = len(ids)
+    if weights32.count(1.0) == count:
+        mini_weights = None
+    elif weights32.count(weights32[0]) == count:
+        mini_weights = weights32[0]
+    else:
+        mini_weights = tuple(weights32)
+    fixed = postwriter._format.fixed_value_size()
+    if fixed is None or fixed < 0:
+        mini_values = tuple(values)
+    elif fixed == 0:
+        mini_values = None
+    else:
+        mini_values = b"".join(values)
+    deltas = (ids[0], *map(sub, ids[1:], ids))
+    databytes = dumps((deltas, mini_weights, mini_values), 2)
+    comp = postwriter._compression
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    infobytes = dumps(
+        (
+            count,
+            ids[-1],
+            postwriter._maxweight,
+            comp,
+            length_to_byte(postwriter._minlength),
+            length_to_byte(postwriter._maxlength),
+        ),
+        2,
+    )
+    blocklength = len(infobytes) + len(databytes)
+    postwriter._postfile.write_int(-blocklength if last else blocklength)
+    postwriter._postfile.write(infobytes)
+    postwriter._postfile.write(databytes)
+    postwriter._blockcount += 1
+    postwriter._new_block()
 
 
 class _FinishHook:
@@ -205,41 +298,30 @@ class WorkerSegmentWriter(SegmentWriter):
             pooled: dict[str, list] = {}
             for item in self.pool.iter_postings():  # sorted by field, term, document
                 pooled.setdefault(item[0], []).append(item)
-            held = {name for name, terms in self.pool.terms.items() if terms}
+            held = {name for name, postings in self.pool.postings.items() if postings.vocabulary}
             for fieldname in sorted(pooled.keys() | held):
                 if fieldname in pooled:
                     self.fieldwriter.add_postings(self.schema, perdoc, pooled[fieldname])
                 else:
                     codes = length_bytes(perdoc, fieldname, self.docnum)
-                    lengths = [byte_to_length(b) if b else 0 for b in codes]  # doc_field_length's values
-                    self._write_field(fieldname, self.pool.terms[fieldname], lengths)
+                    lengths = _LENGTHS[np.frombuffer(codes, dtype=np.uint8)].tolist()
+                    self._write_field(fieldname, self.pool.postings.pop(fieldname), lengths)
             self.fieldwriter.close()
         finally:
             perdoc.close()
 
-    def _write_field(self, fieldname: str, terms: dict[str, _Postings], lengths: list[int]) -> None:
+    def _write_field(self, fieldname: str, postings: _FieldPostings, lengths: list[int]) -> None:
         writer = self.fieldwriter
         writer.start_field(fieldname, self.schema[fieldname])
         postwriter = writer._postwriter
         limit = postwriter._blocklimit
         value_bytes = self.pool.value_bytes
-        for text in sorted(terms):
-            postings = terms.pop(text)  # memory goes back as the field is written
+        spans, docnums, weights, codes = postings.grouped()
+        for text, start, end in spans:
             writer.start_term(text.encode("utf-8"))
-            count = len(postings.docnums)
-            for start in range(0, count, limit):
-                if start:
-                    postwriter._write_block()
-                end = min(start + limit, count)
-                # What add_posting would have buffered for these postings.
-                ids = postings.docnums[start:end]
-                weights = postings.weights[start:end]
-                postwriter._ids = ids
-                postwriter._weights = array("f", weights)
-                postwriter._values = [v for v in map(value_bytes.__getitem__, postings.values[start:end]) if v]
-                postwriter._maxweight = max(0, max(weights))
-                present = [length for length in map(lengths.__getitem__, ids) if length]
-                postwriter._minlength = min(present) if present else None
-                postwriter._maxlength = max(present) if present else 0
-            writer.finish_term()  # writes the last block
+            for first in range(start, end, limit):
+                last = min(first + limit, end)
+                values = [v for v in map(value_bytes.__getitem__, codes[first:last]) if v]
+                write_block(postwriter, docnums[first:last], weights[first:last], values, lengths, last == end)
+            writer.finish_term()
         writer.finish_field()
