@@ -31,9 +31,16 @@ class Topic:
 
 def _cue_pattern(cue: str) -> str:
     """Whole-word, flexible spacing; "kinh tế - xã hội" also matches "kinh tế-xã hội"."""
-    pattern = r"\s+".join(re.escape(word) for word in cue.split())
+    words = cue.split()
+    pattern = r"\s+".join(re.escape(word) for word in words)
     pattern = pattern.replace(r"\s+\-\s+", r"\s*[-–]\s*")
     # Footnote markers (¹ ⁴) glued to a cue do not make it part of a longer word.
+    head = re.escape(words[0])
+    if re.fullmatch(f"{WORD_CHAR}+", words[0]) and pattern.startswith(head):
+        # The check of the character before the cue goes after its first
+        # word, so that the pattern starts with that word and re scans for
+        # it as a literal: 20x faster than trying the look-behind everywhere.
+        return head + rf"(?<!{WORD_CHAR}.{{{len(words[0])}}})" + pattern[len(head) :] + rf"(?!{WORD_CHAR})"
     return rf"(?<!{WORD_CHAR})" + pattern + rf"(?!{WORD_CHAR})"
 
 
@@ -60,6 +67,10 @@ class _Cue:
     # text without it is skipped without running the patterns.
     needle: str
     loose_needle: str
+    # Its words (runs of letters and digits): a match holds each of them as
+    # a word of the text, so a text lacking one is skipped at once.
+    words: frozenset[str]
+    loose_words: frozenset[str]
 
 
 @cached_data
@@ -73,12 +84,15 @@ def _compiled(path: Path = DATA_FILE) -> tuple[tuple[str, tuple[_Cue, ...]], ...
             # A cue without diacritics ("ocop") is already matched by the exact pass.
             loose = re.compile(_cue_pattern(fold(lower))) if has_diacritics(lower) else None
             needle = max((" ".join(part.split()) for part in re.split(r"\s[-–]\s", lower)), key=len)
-            cues.append(_Cue(re.compile(_cue_pattern(lower)), loose, needle, fold(needle)))
+            folded = fold(lower)
+            words, loose_words = frozenset(_WORDS.findall(lower)), frozenset(_WORDS.findall(folded))
+            cues.append(_Cue(re.compile(_cue_pattern(lower)), loose, needle, fold(needle), words, loose_words))
         result.append((topic.label, tuple(cues)))
     return tuple(result)
 
 
 _SPACES = re.compile(r"\s+")
+_WORDS = re.compile(f"{WORD_CHAR}+")
 
 
 def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
@@ -88,15 +102,16 @@ def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
     accented = _SPACES.sub(" ", normalize_text(text).lower())
     folded = fold(accented)
     aligned = len(folded) == len(accented)
+    words, folded_words = set(_WORDS.findall(accented)), set(_WORDS.findall(folded))
     counts = {}
     for label, cues in _compiled(path):
         hits = 0
         for cue in cues:
-            if cue.needle in accented:
+            if cue.words <= words and cue.needle in accented:
                 hits += sum(1 for _ in cue.exact.finditer(accented))
             # Text typed without diacritics matches the folded cue. Text that has
             # them must match exactly: folded "rung" would also meet "rung" (shake).
-            if cue.loose is not None and cue.loose_needle in folded:
+            if cue.loose is not None and cue.loose_words <= folded_words and cue.loose_needle in folded:
                 for m in cue.loose.finditer(folded):
                     if aligned and not has_diacritics(accented[m.start() : m.end()]):
                         hits += 1
