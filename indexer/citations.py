@@ -161,6 +161,9 @@ def extract_citations(text: str) -> list[Citation]:
 
     A number alone on a ``Số …`` line is the document's own number, not a
     citation, and is skipped."""
+    numbers = find_numbers(text)
+    if not numbers:  # most sections cite nothing: no need to fold them
+        return []
     normalized = normalize_text(text)
     folded = fold(normalized).lower()
     lowered = normalized.lower()  # one tone style: "khoá" = "khóa"
@@ -168,7 +171,7 @@ def extract_citations(text: str) -> list[Citation]:
         folded = folded[: len(text)].ljust(len(text))
         lowered = lowered[: len(text)].ljust(len(text))
     found: list[Citation] = []
-    for number in find_numbers(text):
+    for number in numbers:
         if _NUMBER_LINE_RE.search(folded, max(0, number.start - 40), number.start):
             continue
         doc_type, listed = _doc_type(folded, number.start)
