@@ -142,22 +142,31 @@ def normalize_text(text: str) -> str:
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "\u00d0": "D", "\u00f0": "d"})
 
 
-class _CombiningMarks(dict):
-    """A str.translate table that deletes combining marks, filled as
-    characters are met (a few hundred in practice)."""
+def _fold_char(ch: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", ch.translate(_FOLD_EXTRA)) if not unicodedata.combining(c))
+
+
+class _FoldedCharacters(dict):
+    """A str.translate table from each character to its folded form,
+    filled as characters are met (a few hundred in practice). Folding is
+    character by character (a mark that NFD reorders is dropped anyway),
+    so one table pass gives what NFD and dropping the marks give, in half
+    the time."""
 
     def __missing__(self, code: int):
-        kept = None if unicodedata.combining(chr(code)) else code
-        self[code] = kept
-        return kept
+        ch = chr(code)
+        folded = _fold_char(ch)
+        value = code if folded == ch else folded
+        self[code] = value
+        return value
 
 
-_DROP_COMBINING = _CombiningMarks()
+_FOLDED = _FoldedCharacters()
 
 
 def fold(text: str) -> str:
     """Remove all diacritics; map đ→d (stripping marks alone leaves đ)."""
-    return unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA)).translate(_DROP_COMBINING)
+    return text.translate(_FOLDED)
 
 
 def fold_key(text: str) -> str:
