@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from analyzers.docnumber import find_numbers, number_key
 from analyzers.normalize import fold, normalize_text
@@ -161,9 +162,16 @@ def extract_citations(text: str) -> list[Citation]:
 
     A number alone on a ``Số …`` line is the document's own number, not a
     citation, and is skipped."""
+    return list(_citations(text))
+
+
+# Indexing reads a document's whole text twice (its issuer, then its
+# citations for the numbers inferred across documents).
+@lru_cache(maxsize=16)
+def _citations(text: str) -> tuple[Citation, ...]:
     numbers = find_numbers(text)
     if not numbers:  # most sections cite nothing: no need to fold them
-        return []
+        return ()
     normalized = normalize_text(text)
     folded = fold(normalized).lower()
     lowered = normalized.lower()  # one tone style: "khoá" = "khóa"
@@ -182,5 +190,5 @@ def extract_citations(text: str) -> list[Citation]:
             written = text[start:end] + suffix
             found.append(Citation(written, number_key(written), doc_type, date, issuer, subject, start, end))
         found.append(Citation(number.text, number.key, doc_type, date, issuer, subject, number.start, number.end))
-    return found
+    return tuple(found)
 
