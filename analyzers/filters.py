@@ -67,8 +67,8 @@ def segment_labels(syllables: list[str]) -> list[bool]:
     dictionary writes tones in the modern style (hoá, uỷ), so the syllables are
     shown to it in that style.
     """
-    if not syllables:
-        return []
+    if len(syllables) < 2:  # one syllable: nothing to join, no need to ask
+        return [False] * len(syllables)
     shown = [place_tone(s, MODERN) for s in syllables]
     inside = segmenter().labels(shown)
     if inside is None:  # not lower case after all: pyvi decides

@@ -16,6 +16,7 @@ token texts with positions 0, 1, 2… as the tokenizer numbers them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -43,40 +44,52 @@ class TextViews:
 
 
 def _pairs(tokens: list[str], line_starts: list[bool]) -> list[str]:
-    return [f"{tokens[i - 1]}_{tokens[i]}" for i in range(1, len(tokens)) if not line_starts[i]]
+    return [f"{a}_{b}" for a, b, start in zip(tokens, tokens[1:], line_starts[1:]) if not start]
 
 
 def _words(syllables: list[str], boundaries: list[bool]) -> list[str]:
     """pyvi words within each run of syllables that no punctuation or line
     break separates (PyviSegmentFilter)."""
     words: list[str] = []
-    start = 0
-    for end in range(1, len(syllables) + 1):
-        if end == len(syllables) or boundaries[end]:
-            run = syllables[start:end]
-            for syllable, join in zip(run, segment_labels(run)):
-                if join and words:
-                    words[-1] += "_" + syllable
-                else:
-                    words.append(syllable)
-            start = end
+    starts = [i for i, boundary in enumerate(boundaries) if boundary]
+    for start, end in zip(starts, starts[1:] + [len(syllables)]):
+        run = syllables[start:end]
+        for syllable, join in zip(run, segment_labels(run)):
+            if join and words:
+                words[-1] += "_" + syllable
+            else:
+                words.append(syllable)
     return words
 
 
+# TOKEN as one group: re.split then gives the tokens at odd places and the
+# gaps between them at even ones.
+_TOKEN_SPLIT = re.compile("(" + re.sub(r"\(\?P<\w+>", "(?:", TOKEN.pattern) + ")")
+
+
+class _Gaps(dict):
+    """gap between two tokens -> (a boundary, a line start), as
+    SyllableTokenizer decides them; filled as gaps are met (" " mostly)."""
+
+    def __missing__(self, gap: str) -> tuple[bool, bool]:
+        kind = (not SOFT_GAP.fullmatch(gap), "\n" in gap or "\r" in gap)
+        if len(self) < 65536:
+            self[gap] = kind
+        return kind
+
+
+_GAP_KINDS = _Gaps()
+
+
 def text_views(text: str) -> TextViews:
-    syllables, boundaries, line_starts = [], [], []
-    previous_end = None
-    for match in TOKEN.finditer(text):
-        syllables.append(_syllable(match.group(0)))
-        if previous_end is None:
-            boundaries.append(True)
-            line_starts.append(True)
-        else:
-            gap = text[previous_end : match.start()]
-            boundaries.append(not SOFT_GAP.fullmatch(gap))
-            line_starts.append("\n" in gap or "\r" in gap)
-        previous_end = match.end()
-    folded = [_fold(s) for s in syllables]
+    parts = _TOKEN_SPLIT.split(text)
+    syllables = list(map(_syllable, parts[1::2]))
+    if not syllables:
+        return TextViews([], [], [], [], [])
+    kinds = list(map(_GAP_KINDS.__getitem__, parts[2:-1:2]))
+    boundaries = [True, *(kind[0] for kind in kinds)]
+    line_starts = [True, *(kind[1] for kind in kinds)]
+    folded = list(map(_fold, syllables))
     return TextViews(
         syllables=syllables,
         folded=folded,
