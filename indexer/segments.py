@@ -1,5 +1,5 @@
-"""A Whoosh segment writer for build workers, with the text fields' postings
-kept in flat arrays and written a block at a time.
+"""A Whoosh segment writer for build workers, with the postings kept in
+flat arrays and written a block at a time.
 
 Whoosh's ``SegmentWriter`` puts every posting in a pool of tuples, sorts the
 pool, then hands the postings one by one to its codec, looking up the
@@ -11,9 +11,10 @@ section order; when the field is written, one stable sort groups them by
 term and ``write_block`` writes each block as Whoosh's
 ``W3PostingsWriter`` would (its ``add_posting`` statistics, then
 ``_write_block``), with numpy instead of a Python step per posting. The
-other fields (identifiers, keywords, the issuer's positions) take Whoosh's
-own path. The files are byte for byte the ones Whoosh writes
-(tests/test_segments.py).
+identifier, keyword and number fields' postings, which Whoosh's
+``add_document`` makes, are held the same way; only the issuer's (with
+positions) take Whoosh's own path. The files are byte for byte the ones
+Whoosh writes (tests/test_segments.py).
 
 The writer also has a temporary folder of its own and takes no index lock,
 so that several processes can each write a segment of one generation (see
@@ -31,7 +32,8 @@ from pickle import dumps
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, _lenfield
-from whoosh.formats import Frequency
+from whoosh.fields import NUMERIC
+from whoosh.formats import Existence, Frequency
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
@@ -90,13 +92,13 @@ class _FieldPostings:
         return ids
 
     def grouped(self):
-        """(term text, start, end) of each term's postings in term order,
-        and the postings' docnums, weights and value codes sorted so."""
+        """(term, start, end) of each term's postings in term order, and
+        the postings' docnums, weights and value codes (arrays) sorted so."""
         terms = np.frombuffer(self.terms, dtype=np.uint32)
         order = np.argsort(terms, kind="stable")  # stable: document order within a term
-        docnums = np.frombuffer(self.docnums, dtype=np.uint32)[order].tolist()
-        weights = np.frombuffer(self.weights, dtype=np.float64)[order].tolist()
-        values = np.frombuffer(self.values, dtype=np.uint32)[order].tolist()
+        docnums = np.frombuffer(self.docnums, dtype=np.uint32)[order]
+        weights = np.frombuffer(self.weights, dtype=np.float64)[order]
+        values = np.frombuffer(self.values, dtype=np.uint32)[order]
         ends = np.cumsum(np.bincount(terms, minlength=len(self.vocabulary))).tolist()
         # Held by text: code point order is UTF-8's byte order, Whoosh's.
         spans = [(text, ends[tid - 1] if tid else 0, ends[tid]) for text, tid in sorted(self.vocabulary.items())]
@@ -104,22 +106,25 @@ class _FieldPostings:
 
 
 class TermPool(PostingPool):
-    """Whoosh's posting pool, with the postings of frequency-format fields
+    """Whoosh's posting pool, with the postings of fields without positions
     held per field in arrays instead (no tuples, no sort, no temporary runs)."""
 
     def __init__(self, tempstore, segment, schema, limitmb: int):
         super().__init__(tempstore, segment, limitmb=limitmb)
+        # Every inverted field without positions (the issuer's take Whoosh's
+        # path: ours differed from Whoosh's files). The arrays hold the
+        # weight and value bytes Whoosh gives (add) or would give
+        # (add_tokens). Terms are held as text where they are text, else as
+        # the bytes Whoosh gives (numbers); either sorts in Whoosh's order.
         self.direct = {
             name
             for name, field in schema.items()
             if field.indexed
-            and type(field.format) is Frequency
-            and field.scorable
-            and not field.stored
-            and not field.column_type
+            and type(field.format) in (Existence, Frequency)
             and not field.vector
             and not getattr(field, "spelling", False)
         }
+        self._binary = {name for name in self.direct if isinstance(schema[name], NUMERIC)}
         self.postings: dict[str, _FieldPostings] = {name: _FieldPostings() for name in self.direct}
         self._fields = {name: schema[name] for name in self.direct}
         self._value_codes: dict[bytes, int] = {}
@@ -131,7 +136,7 @@ class TermPool(PostingPool):
         postings = self.postings.get(fieldname)
         if postings is None:
             return PostingPool.add(self, item)
-        postings.terms.extend(postings.term_ids([btext.decode("utf-8")]))
+        postings.terms.extend(postings.term_ids([btext if fieldname in self._binary else btext.decode("utf-8")]))
         postings.docnums.append(docnum)
         postings.weights.append(weight)
         postings.values.append(self._code(vbytes))
@@ -241,7 +246,7 @@ class WorkerSegmentWriter(SegmentWriter):
     """A segment writer for a build worker: no index lock (the main process
     holds the commit), a temporary folder of its own (Whoosh names every
     writer's after the index, and each destroys it when it finishes), and
-    the text fields' postings written from a TermPool."""
+    the postings written from a TermPool."""
 
     def __init__(self, ix, limitmb: int):
         super().__init__(ix, _lk=False, limitmb=limitmb, codec=codec())
@@ -291,7 +296,7 @@ class WorkerSegmentWriter(SegmentWriter):
 
     def _flush_segment(self):
         # SegmentWriter._flush_segment, field by field in name order as
-        # add_postings takes them, the pooled fields from the term arrays.
+        # add_postings takes them, the held fields from their arrays.
         self.perdocwriter.close()
         perdoc = self.per_document_reader()
         try:
@@ -318,10 +323,12 @@ class WorkerSegmentWriter(SegmentWriter):
         value_bytes = self.pool.value_bytes
         spans, docnums, weights, codes = postings.grouped()
         for text, start, end in spans:
-            writer.start_term(text.encode("utf-8"))
+            writer.start_term(text if isinstance(text, bytes) else text.encode("utf-8"))
             for first in range(start, end, limit):
                 last = min(first + limit, end)
-                values = [v for v in map(value_bytes.__getitem__, codes[first:last]) if v]
-                write_block(postwriter, docnums[first:last], weights[first:last], values, lengths, last == end)
+                # Lists a block at a time: a whole field's would take ~36 bytes a posting.
+                values = [v for v in map(value_bytes.__getitem__, codes[first:last].tolist()) if v]
+                ids, block_weights = docnums[first:last].tolist(), weights[first:last].tolist()
+                write_block(postwriter, ids, block_weights, values, lengths, last == end)
             writer.finish_term()
         writer.finish_field()

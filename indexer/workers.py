@@ -46,8 +46,8 @@ from indexer.reader import UnreadableFile
 from indexer.segments import WorkerSegmentWriter
 
 # Pool memory of each segment writer for the postings that take Whoosh's own
-# path (identifiers, keywords; see indexer.segments): Whoosh spills to
-# temporary files beyond it, and spilling and merging runs is slow.
+# path (the issuer's; see indexer.segments): Whoosh spills to temporary
+# files beyond it, and spilling and merging runs is slow.
 LIMIT_MB = 512
 
 
