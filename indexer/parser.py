@@ -83,7 +83,6 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _LEADING_HASHES = re.compile(r"^\s*#{1,6}(?=\s|\*|$)\s*")
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
-_SPACES = re.compile(r"\s+")
 _PROTECT = "\ue000"
 
 
@@ -104,16 +103,21 @@ def clean_inline(text: str) -> str:
     """One line (or soft-wrapped paragraph) without markup, single-spaced."""
     # Entities first: "&lt;script&gt;" must meet the tag stripper as a tag,
     # not come out of it as live markup.
+    # Each pattern needs its first character in the text: most lines have
+    # none of them, and skip the scans.
     text = html.unescape(text) if "&" in text else text
-    text = _LEADING_HASHES.sub("", text)
-    text = _TAG_SUP.sub(_sup, text)
-    text = _TAG_BR.sub(" ", text)
-    text = _TAG.sub("", text)
-    text = _ESCAPE.sub(lambda m: _PROTECT + m.group(1), text)
+    if "#" in text:
+        text = _LEADING_HASHES.sub("", text)
+    if "<" in text:
+        text = _TAG_SUP.sub(_sup, text)
+        text = _TAG_BR.sub(" ", text)
+        text = _TAG.sub("", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(lambda m: _PROTECT + m.group(1), text)
     text = text.replace("*", "")
     text = text.replace(_PROTECT, "")
     text = _INVISIBLE.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split and re's \s know the same spaces
 
 
 def _has_word(text: str) -> bool:
