@@ -46,7 +46,10 @@ def nfc(text: str) -> str:
 
 
 def fix_lookalikes(text: str) -> str:
-    return text.translate(_LOOKALIKES)
+    # Three C scans, where translate looks every character up in a dict.
+    if "\u00d0" in text or "\u0189" in text or "\u00f0" in text:
+        return text.translate(_LOOKALIKES)
+    return text
 
 
 def _tone_of(decomposed: str) -> tuple[str, str]:
