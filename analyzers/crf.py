@@ -140,8 +140,10 @@ class Segmenter:
                 return None
             infos.append(info)
         bi_grams, tri_grams, flags = self._bi_grams, self._tri_grams, self._flags
-        bigram = [f"{words[k]} {words[k + 1]}" in bi_grams for k in range(n - 1)]
-        trigram = [f"{words[k]} {words[k + 1]} {words[k + 2]}" in tri_grams for k in range(n - 2)]
+        bigram = [f"{a} {b}" in bi_grams for a, b in zip(words, words[1:])]
+        trigram = [f"{a} {b} {c}" in tri_grams for a, b, c in zip(words, words[1:], words[2:])]
+        if not any(info[3] or info[4] for info in infos):
+            return self._plain_labels(infos, bigram, trigram)
         m1_title, m1_upper, m1_bi, m2_tri = (flags[f] for f in ("-1:word.istitle()", "-1:word.isupper()", "-1:word.bi_gram()", "-2:word.tri_gram()"))  # fmt: skip
         p1_title, p1_upper, p1_bi, p2_tri = (flags[f] for f in ("+1:word.istitle()", "+1:word.isupper()", "+1:word.bi_gram()", "+2:word.tri_gram()"))  # fmt: skip
 
@@ -192,3 +194,49 @@ class Segmenter:
             out.append(label)
         out.reverse()
         return [bool(x) for x in out]
+
+    def _plain_labels(self, infos, bigram, trigram) -> list[bool]:
+        """``labels`` for syllables without upper or title case (nearly
+        all): the same sums and path, with no case flags to test and the
+        Viterbi step taken as each state score is made."""
+        flags = self._flags
+        m1_bi_b, m1_bi_i = flags["-1:word.bi_gram()"]
+        m2_tri_b, m2_tri_i = flags["-2:word.tri_gram()"]
+        p1_bi_b, p1_bi_i = flags["+1:word.bi_gram()"]
+        p2_tri_b, p2_tri_i = flags["+2:word.tri_gram()"]
+        (bb, bi), (ib, ii) = self._trans
+        last = len(infos) - 1
+        back = []
+        score_b = score_i = 0.0
+        for k, info in enumerate(infos):
+            b, i = info[0]
+            if k:
+                m1 = infos[k - 1][1]
+                b, i = b + m1[0], i + m1[1]
+                if bigram[k - 1]:
+                    b, i = b + m1_bi_b, i + m1_bi_i
+                if k > 1 and trigram[k - 2]:
+                    b, i = b + m2_tri_b, i + m2_tri_i
+            if k < last:
+                p1 = infos[k + 1][2]
+                b, i = b + p1[0], i + p1[1]
+                if bigram[k]:
+                    b, i = b + p1_bi_b, i + p1_bi_i
+                if k < last - 1 and trigram[k]:
+                    b, i = b + p2_tri_b, i + p2_tri_i
+            if k:
+                from_b, from_i = score_b + bb, score_i + ib  # into B_W
+                to_b, to_i = score_b + bi, score_i + ii  # into I_W
+                into_b, into_i = from_i > from_b, to_i > to_b  # strict: ties keep B_W
+                back.append((into_b, into_i))
+                score_b = (from_i if into_b else from_b) + b
+                score_i = (to_i if into_i else to_b) + i
+            else:
+                score_b, score_i = b, i
+        label = score_i > score_b
+        out = [label]
+        for into_b, into_i in reversed(back):
+            label = into_i if label else into_b
+            out.append(label)
+        out.reverse()
+        return out

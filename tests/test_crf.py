@@ -68,7 +68,8 @@ def test_labels_equal_pyvis_on_runs_dense_in_dictionary_words(vi, fast):
     rng = random.Random(0)
     grams = [g.split(" ") for g in sorted(vi.tri_grams)[:3000] + sorted(vi.bi_grams)[:12000]]
     grams = [g for g in grams if all(w == w.lower() and w for w in g)]
-    odd = [["2021"], ["69"], ["kl"], ["tu"], ["."], [","], ["-"], ["x"], ["thì"], ["ǆ"]]
+    # "ϒ" is its own lower case yet upper and title case: the case features' path.
+    odd = [["2021"], ["69"], ["kl"], ["tu"], ["."], [","], ["-"], ["x"], ["thì"], ["ǆ"], ["ϒ"]]
     checked = 0
     for _ in range(8000):
         run = [w for _ in range(rng.randint(1, 8)) for w in rng.choice(grams if rng.random() < 0.8 else odd)]
