@@ -43,6 +43,14 @@ class TextViews:
     folded_pairs: list[str]  # folded_pair_analyzer
 
 
+_VIEWS = ("syllables", "folded", "words", "pairs", "folded_pairs")
+
+
+def joined_views(parts: list[TextViews]) -> TextViews:
+    """The views of texts joined by line breaks, from each text's views."""
+    return TextViews(*([token for views in parts for token in getattr(views, name)] for name in _VIEWS))
+
+
 def _pairs(tokens: list[str], line_starts: list[bool]) -> list[str]:
     return [f"{a}_{b}" for a, b, start in zip(tokens, tokens[1:], line_starts[1:]) if not start]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from analyzers.docnumber import find_numbers, number_key, type_code
 from analyzers.normalize import nfc
-from analyzers.views import text_views
+from analyzers.views import TextViews, joined_views, text_views
 from indexer.citations import extract_citations, type_for_code
 from indexer.issuers import canonical_issuer, issuer_level
 from indexer.metadata import apply_sidecar, extract_metadata, formal_citation, load_sidecar
@@ -40,6 +40,44 @@ class CorpusDocument:
         if section.position == 0:
             return self.metadata.title or self.metadata.doc_type
         return section.heading
+
+    @cached_property
+    def _line_views(self) -> dict[str, TextViews]:
+        return {}
+
+    @cached_property
+    def _filter_slugs(self) -> dict[tuple, dict]:
+        return {}
+
+    def context_views(self, context: str) -> TextViews:
+        """text_views of a section's context: the title and its ancestors'
+        headings, a line each, which every section below them repeats. Each
+        line is analysed once per document; the views of lines joined by
+        line breaks are the lines' views one after another (no word or pair
+        spans a line break)."""
+        views = []
+        for line in context.split("\n"):
+            line_views = self._line_views.get(line)
+            if line_views is None:
+                line_views = self._line_views[line] = text_views(line)
+            views.append(line_views)
+        return joined_views(views)
+
+    def filter_slugs(self) -> dict:
+        """The document's filter fields (section_fields), worked out once
+        for all its sections while its metadata stays the same."""
+        meta = self.metadata
+        key = (meta.doc_type, meta.issuer, meta.province)
+        slugs = self._filter_slugs.get(key)
+        if slugs is None:
+            slugs = self._filter_slugs[key] = dict(
+                doc_type=slug(meta.doc_type) or None,
+                issuer=meta.issuer or None,
+                issuer_key=slug(meta.issuer) or None,
+                issuer_level=slug(issuer_level(meta.issuer)) or None,
+                province=slug(meta.province) or None,
+            )
+        return slugs
 
     @cached_property
     def cue_counts(self) -> dict[str, dict[str, int]]:
@@ -112,11 +150,7 @@ def section_fields(document: CorpusDocument, section: Section) -> dict:
         cites=" ".join(cited) or None,
         path_cites=" ".join(in_path) or None,
         year=meta.year,
-        doc_type=slug(meta.doc_type) or None,
-        issuer=meta.issuer or None,
-        issuer_key=slug(meta.issuer) or None,
-        issuer_level=slug(issuer_level(meta.issuer)) or None,
-        province=slug(meta.province) or None,
+        **document.filter_slugs(),
         topics=" ".join(slug(t) for t in topics) or None,
     )
 
@@ -211,7 +245,7 @@ def analysed_fields(document: CorpusDocument, section: Section) -> dict:
         text = fields[source]
         if text is None:
             continue
-        views = text_views(text)
+        views = document.context_views(text) if source == "context" else text_views(text)
         for view, name in targets.items():
             fields[name] = getattr(views, view)
     return {k: v for k, v in fields.items() if v is not None}
