@@ -172,31 +172,71 @@ class TermPool(PostingPool):
         return code
 
 
-def write_block(postwriter, ids: list[int], weights: list[float], values: list[bytes], lengths: list[int], last: bool) -> None:
-    """W3PostingsWriter.add_posting for each posting, then _write_block:
-    the same bytes and term statistics, with C-level list and array
-    operations instead of Whoosh's Python steps per posting. ``ids``: the
-    block's document numbers; ``weights``: their weights as added (before
-    float32); ``lengths``: the field length of each document number."""
-    weights32 = array("f", weights)
-    present = [length for length in map(lengths.__getitem__, ids) if length]
-    postwriter._ids = ids
-    postwriter._weights = weights32
-    postwriter._values = values
-    postwriter._maxweight = max(0, max(weights))
-    postwriter._minlength = min(present) if present else None
-    postwriter._maxlength = max(present) if present else 0
-    if not postwriter._blockcount:
-        postwriter._postfile.write(WHOOSH3_HEADER_MAGIC)
-    postwriter._terminfo.add_block(postwriter)
-    # _mini_weights, _mini_values and _mini_ids (delta_encode)
-    count = len(ids)
+# From this many postings a block's statistics and encodings are made with
+# numpy: its fixed cost per call (~1 µs) is then below the list operations'.
+_NUMPY_BLOCK = 48
+
+
+def _block_lists(ids: np.ndarray, weights: np.ndarray, lengths: list[int]):
+    """A block's ids (list), float32 weights (array "f"), its add_posting
+    statistics and delta ids, with list and array operations."""
+    ids_list = ids.tolist()
+    weights_list = weights.tolist()
+    weights32 = array("f", weights_list)
+    present = [length for length in map(lengths.__getitem__, ids_list) if length]
+    count = len(ids_list)
     if weights32.count(1.0) == count:
         mini_weights = None
     elif weights32.count(weights32[0]) == count:
         mini_weights = weights32[0]
     else:
         mini_weights = tuple(weights32)
+    stats = (max(0, max(weights_list)), min(present) if present else None, max(present) if present else 0)
+    return ids_list, weights32, stats, mini_weights, (ids_list[0], *map(sub, ids_list[1:], ids_list))
+
+
+def _block_arrays(ids: np.ndarray, weights: np.ndarray, lengths: np.ndarray):
+    """_block_lists with numpy, for long blocks: the same values."""
+    weights32 = weights.astype(np.float32)
+    as_array = array("f")
+    as_array.frombytes(weights32.tobytes())
+    present = lengths[ids]
+    present = present[present > 0]
+    if (weights32 == 1.0).all():
+        mini_weights = None
+    elif (weights32 == weights32[0]).all():
+        mini_weights = as_array[0]
+    else:
+        mini_weights = tuple(as_array)
+    stats = (
+        max(0, float(weights.max())),
+        int(present.min()) if present.size else None,
+        int(present.max()) if present.size else 0,
+    )
+    deltas = tuple(np.diff(ids.astype(np.int64), prepend=0).tolist())
+    return ids.tolist(), as_array, stats, mini_weights, deltas
+
+
+def write_block(postwriter, ids: np.ndarray, weights: np.ndarray, values: list[bytes], lengths, last: bool) -> None:
+    """W3PostingsWriter.add_posting for each posting, then _write_block:
+    the same bytes and term statistics, with list, array and numpy
+    operations instead of Whoosh's Python steps per posting. ``ids``: the
+    block's document numbers; ``weights``: their weights as added (before
+    float32); ``lengths``: the field length of each document number, as a
+    list and as an array."""
+    if len(ids) < _NUMPY_BLOCK:
+        ids_list, weights32, stats, mini_weights, deltas = _block_lists(ids, weights, lengths[0])
+    else:
+        ids_list, weights32, stats, mini_weights, deltas = _block_arrays(ids, weights, lengths[1])
+    count = len(ids_list)
+    postwriter._ids = ids_list
+    postwriter._weights = weights32
+    postwriter._values = values
+    postwriter._maxweight, postwriter._minlength, postwriter._maxlength = stats
+    if not postwriter._blockcount:
+        postwriter._postfile.write(WHOOSH3_HEADER_MAGIC)
+    postwriter._terminfo.add_block(postwriter)
+    # _mini_weights (above), _mini_values and _mini_ids (delta_encode)
     fixed = postwriter._format.fixed_value_size()
     if fixed is None or fixed < 0:
         mini_values = tuple(values)
@@ -204,7 +244,6 @@ def write_block(postwriter, ids: list[int], weights: list[float], values: list[b
         mini_values = None
     else:
         mini_values = b"".join(values)
-    deltas = (ids[0], *map(sub, ids[1:], ids))
     databytes = dumps((deltas, mini_weights, mini_values), 2)
     comp = postwriter._compression
     if comp:
@@ -212,7 +251,7 @@ def write_block(postwriter, ids: list[int], weights: list[float], values: list[b
     infobytes = dumps(
         (
             count,
-            ids[-1],
+            ids_list[-1],
             postwriter._maxweight,
             comp,
             length_to_byte(postwriter._minlength),
@@ -309,13 +348,14 @@ class WorkerSegmentWriter(SegmentWriter):
                     self.fieldwriter.add_postings(self.schema, perdoc, pooled[fieldname])
                 else:
                     codes = length_bytes(perdoc, fieldname, self.docnum)
-                    lengths = _LENGTHS[np.frombuffer(codes, dtype=np.uint8)].tolist()
+                    lengths = _LENGTHS[np.frombuffer(codes, dtype=np.uint8)]
+                    lengths = (lengths.tolist(), lengths)
                     self._write_field(fieldname, self.pool.postings.pop(fieldname), lengths)
             self.fieldwriter.close()
         finally:
             perdoc.close()
 
-    def _write_field(self, fieldname: str, postings: _FieldPostings, lengths: list[int]) -> None:
+    def _write_field(self, fieldname: str, postings: _FieldPostings, lengths: tuple[list[int], np.ndarray]) -> None:
         writer = self.fieldwriter
         writer.start_field(fieldname, self.schema[fieldname])
         postwriter = writer._postwriter
@@ -328,7 +368,6 @@ class WorkerSegmentWriter(SegmentWriter):
                 last = min(first + limit, end)
                 # Lists a block at a time: a whole field's would take ~36 bytes a posting.
                 values = [v for v in map(value_bytes.__getitem__, codes[first:last].tolist()) if v]
-                ids, block_weights = docnums[first:last].tolist(), weights[first:last].tolist()
-                write_block(postwriter, ids, block_weights, values, lengths, last == end)
+                write_block(postwriter, docnums[first:last], weights[first:last], values, lengths, last == end)
             writer.finish_term()
         writer.finish_field()
