@@ -59,6 +59,20 @@ def segmenter():
     return _segmenter
 
 
+class _Shown(dict):
+    """syllable -> (as pyvi is shown it, may it join the previous one, does
+    it start with a digit), filled as syllables are met."""
+
+    def __missing__(self, syllable: str) -> tuple[str, bool, bool]:
+        shown = place_tone(syllable, MODERN)
+        digit = shown[0].isdigit()
+        entry = self[syllable] = (shown, shown not in string.punctuation and not digit, digit)
+        return entry
+
+
+_SHOWN = _Shown()
+
+
 def segment_labels(syllables: list[str]) -> list[bool]:
     """For each syllable, True when pyvi joins it to the previous one.
 
@@ -69,20 +83,14 @@ def segment_labels(syllables: list[str]) -> list[bool]:
     """
     if len(syllables) < 2:  # one syllable: nothing to join, no need to ask
         return [False] * len(syllables)
-    shown = [place_tone(s, MODERN) for s in syllables]
+    entries = list(map(_SHOWN.__getitem__, syllables))
+    shown = [entry[0] for entry in entries]
     inside = segmenter().labels(shown)
     if inside is None:  # not lower case after all: pyvi decides
         vi = pyvi_model()
         inside = [label == "I_W" for label in vi.model.predict([vi.sent2features(shown, False)])[0]]
-    joins = [False]
-    for i in range(1, len(shown)):
-        joins.append(
-            inside[i]
-            and shown[i] not in string.punctuation
-            and not shown[i][0].isdigit()
-            and not shown[i - 1][0].isdigit()
-        )
-    return joins
+    # pyvi's tokenize never joins punctuation or digits.
+    return [False, *(i and e[1] and not p[2] for i, e, p in zip(inside[1:], entries[1:], entries))]
 
 
 class PyviSegmentFilter(Filter):
