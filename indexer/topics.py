@@ -95,6 +95,30 @@ _SPACES = re.compile(r"\s+")
 _WORDS = re.compile(f"{WORD_CHAR}+")
 
 
+@dataclass(frozen=True)
+class _CueIndex:
+    labels: tuple[str, ...]
+    # First word -> (label, cue): a text is only tried on the cues whose
+    # first word it holds. A cue without a word is always tried.
+    exact: dict[str, list[tuple[str, _Cue]]]
+    loose: dict[str, list[tuple[str, _Cue]]]
+    exact_always: list[tuple[str, _Cue]]
+    loose_always: list[tuple[str, _Cue]]
+
+
+@cached_data
+def _cue_index(path: Path = DATA_FILE) -> _CueIndex:
+    index = _CueIndex(tuple(label for label, _ in _compiled(path)), {}, {}, [], [])
+    for label, cues in _compiled(path):
+        for cue in cues:
+            first = _WORDS.findall(cue.needle)
+            (index.exact.setdefault(first[0], []) if first else index.exact_always).append((label, cue))
+            if cue.loose is not None:
+                first = _WORDS.findall(cue.loose_needle)
+                (index.loose.setdefault(first[0], []) if first else index.loose_always).append((label, cue))
+    return index
+
+
 def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
     """Label -> number of cue occurrences in ``text``."""
     # One tone style, so "hoá" meets "hóa"; white space collapsed, which
@@ -103,19 +127,20 @@ def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
     folded = fold(accented)
     aligned = len(folded) == len(accented)
     words, folded_words = set(_WORDS.findall(accented)), set(_WORDS.findall(folded))
-    counts = {}
-    for label, cues in _compiled(path):
-        hits = 0
-        for cue in cues:
-            if cue.words <= words and cue.needle in accented:
-                hits += sum(1 for _ in cue.exact.finditer(accented))
-            # Text typed without diacritics matches the folded cue. Text that has
-            # them must match exactly: folded "rung" would also meet "rung" (shake).
-            if cue.loose is not None and cue.loose_words <= folded_words and cue.loose_needle in folded:
-                for m in cue.loose.finditer(folded):
-                    if aligned and not has_diacritics(accented[m.start() : m.end()]):
-                        hits += 1
-        counts[label] = hits
+    index = _cue_index(path)
+    counts = dict.fromkeys(index.labels, 0)
+    exact = [entry for word in words & index.exact.keys() for entry in index.exact[word]]
+    for label, cue in exact + index.exact_always:
+        if cue.words <= words and cue.needle in accented:
+            counts[label] += sum(1 for _ in cue.exact.finditer(accented))
+    # Text typed without diacritics matches the folded cue. Text that has
+    # them must match exactly: folded "rung" would also meet "rung" (shake).
+    loose = [entry for word in folded_words & index.loose.keys() for entry in index.loose[word]]
+    for label, cue in loose + index.loose_always:
+        if cue.loose_words <= folded_words and cue.loose_needle in folded:
+            for m in cue.loose.finditer(folded):
+                if aligned and not has_diacritics(accented[m.start() : m.end()]):
+                    counts[label] += 1
     return counts
 
 
