@@ -96,15 +96,16 @@ class Segmenter:
         self._trans = [tuple(row) for row in transitions]
         self._bi_grams = vi.bi_grams
         self._tri_grams = vi.tri_grams
-        self._syllables: dict[str, tuple | None] = {}
+        self._syllables: dict[str, tuple | bool] = {}  # False: not lower case
+        self._cased: set[str] = set()  # lower case, yet upper or title case ("ϒ")
 
     def _syllable(self, word: str):
         """What a syllable brings wherever it stands: its own attributes
         summed in pyvi's order (bias, word.lower(), isupper, istitle,
         isdigit), the weights it gives its neighbours, and its two case
-        flags. None for a syllable that is not lower case."""
+        flags. False for a syllable that is not lower case."""
         if word != word.lower():
-            info = None
+            info = False
         else:
             weights, flags = self._weights, self._flags
             zero = (0.0, 0.0)
@@ -121,6 +122,8 @@ class Segmenter:
                 word.istitle(),
                 word.isupper(),
             )
+            if info[3] or info[4]:
+                self._cased.add(word)
         self._syllables[word] = info
         return info
 
@@ -130,19 +133,15 @@ class Segmenter:
         n = len(words)
         if not n:
             return []
-        cache = self._syllables
-        infos = []
-        for word in words:
-            info = cache.get(word, False)
-            if info is False:
-                info = self._syllable(word)
-            if info is None:
-                return None
-            infos.append(info)
+        infos = list(map(self._syllables.get, words))
+        if None in infos:
+            infos = [info or self._syllable(word) for word, info in zip(words, infos)]
+        if False in infos:  # not lower case
+            return None
         bi_grams, tri_grams, flags = self._bi_grams, self._tri_grams, self._flags
         bigram = [f"{a} {b}" in bi_grams for a, b in zip(words, words[1:])]
         trigram = [f"{a} {b} {c}" in tri_grams for a, b, c in zip(words, words[1:], words[2:])]
-        if not any(info[3] or info[4] for info in infos):
+        if self._cased.isdisjoint(words):
             return self._plain_labels(infos, bigram, trigram)
         m1_title, m1_upper, m1_bi, m2_tri = (flags[f] for f in ("-1:word.istitle()", "-1:word.isupper()", "-1:word.bi_gram()", "-2:word.tri_gram()"))  # fmt: skip
         p1_title, p1_upper, p1_bi, p2_tri = (flags[f] for f in ("+1:word.istitle()", "+1:word.isupper()", "+1:word.bi_gram()", "+2:word.tri_gram()"))  # fmt: skip
