@@ -46,7 +46,7 @@ def pyvi_model():
 
 
 def segmenter():
-    """pyvi's labels from its own weights (analyzers.crf), ~4x faster than
+    """pyvi's labels from its own weights (analyzers.crf), ~5x faster than
     asking pyvi; built once per process, after pyvi_model()."""
     global _segmenter
     if _segmenter is None:

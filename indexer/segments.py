@@ -76,7 +76,7 @@ class _FieldPostings:
     __slots__ = ("vocabulary", "terms", "docnums", "weights", "values")
 
     def __init__(self):
-        self.vocabulary: dict[str, int] = {}  # term text -> term id
+        self.vocabulary: dict[str | bytes, int] = {}  # term (text; bytes for numbers) -> term id
         self.terms = array("I")
         self.docnums = array("I")
         self.weights = array("d")  # as added: the block's maximum is taken before float32
@@ -125,6 +125,8 @@ class TermPool(PostingPool):
             and not getattr(field, "spelling", False)
         }
         self._binary = {name for name in self.direct if isinstance(schema[name], NUMERIC)}
+        # Fields a token list may be given for (add_tokens makes Frequency's postings).
+        self.counted = {name for name in self.direct if type(schema[name].format) is Frequency}
         self.postings: dict[str, _FieldPostings] = {name: _FieldPostings() for name in self.direct}
         self._fields = {name: schema[name] for name in self.direct}
         self._value_codes: dict[bytes, int] = {}
@@ -301,7 +303,7 @@ class WorkerSegmentWriter(SegmentWriter):
         tokens = {
             name: fields.pop(name)
             for name in list(fields)
-            if name in self.pool.direct and isinstance(fields[name], list)
+            if name in self.pool.counted and isinstance(fields[name], list)
         }
         if tokens:
             boost = self._doc_boost(fields)
