@@ -34,20 +34,15 @@ class CorpusDocument:
     parsed: ParsedDocument
     metadata: Metadata
     warnings: list[str] = field(default_factory=list)
+    # Worked out once per document (context_views, filter_slugs).
+    _line_views: dict[str, TextViews] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _filter_slugs: dict[tuple, dict] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def heading(self, section: Section) -> str:
         """A section's heading as the index shows it: the opening's is the title."""
         if section.position == 0:
             return self.metadata.title or self.metadata.doc_type
         return section.heading
-
-    @cached_property
-    def _line_views(self) -> dict[str, TextViews]:
-        return {}
-
-    @cached_property
-    def _filter_slugs(self) -> dict[tuple, dict]:
-        return {}
 
     def context_views(self, context: str) -> TextViews:
         """text_views of a section's context: the title and its ancestors'
