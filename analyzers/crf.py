@@ -138,67 +138,18 @@ class Segmenter:
             infos = [info or self._syllable(word) for word, info in zip(words, infos)]
         if False in infos:  # not lower case
             return None
-        bi_grams, tri_grams, flags = self._bi_grams, self._tri_grams, self._flags
+        bi_grams, tri_grams = self._bi_grams, self._tri_grams
         bigram = [f"{a} {b}" in bi_grams for a, b in zip(words, words[1:])]
         trigram = [f"{a} {b} {c}" in tri_grams for a, b, c in zip(words, words[1:], words[2:])]
-        if self._cased.isdisjoint(words):
-            return self._plain_labels(infos, bigram, trigram)
-        m1_title, m1_upper, m1_bi, m2_tri = (flags[f] for f in ("-1:word.istitle()", "-1:word.isupper()", "-1:word.bi_gram()", "-2:word.tri_gram()"))  # fmt: skip
-        p1_title, p1_upper, p1_bi, p2_tri = (flags[f] for f in ("+1:word.istitle()", "+1:word.isupper()", "+1:word.bi_gram()", "+2:word.tri_gram()"))  # fmt: skip
+        return self._path(infos, bigram, trigram, not self._cased.isdisjoint(words))
 
-        # State scores, added in the order pyvi's feature dict lists them.
-        states = []
-        for k in range(n):
-            (b, i), _, _, _, _ = infos[k]
-            if k:
-                prev = infos[k - 1]
-                b, i = b + prev[1][0], i + prev[1][1]
-                if prev[3]:
-                    b, i = b + m1_title[0], i + m1_title[1]
-                if prev[4]:
-                    b, i = b + m1_upper[0], i + m1_upper[1]
-                if bigram[k - 1]:
-                    b, i = b + m1_bi[0], i + m1_bi[1]
-                if k > 1 and trigram[k - 2]:
-                    b, i = b + m2_tri[0], i + m2_tri[1]
-            if k < n - 1:
-                after = infos[k + 1]
-                b, i = b + after[2][0], i + after[2][1]
-                if after[3]:
-                    b, i = b + p1_title[0], i + p1_title[1]
-                if after[4]:
-                    b, i = b + p1_upper[0], i + p1_upper[1]
-                if bigram[k]:
-                    b, i = b + p1_bi[0], i + p1_bi[1]
-                if k < n - 2 and trigram[k]:
-                    b, i = b + p2_tri[0], i + p2_tri[1]
-            states.append((b, i))
-
-        # crfsuite's Viterbi: a strict ">" keeps the lower label on ties.
-        (bb, bi), (ib, ii) = self._trans
-        score_b, score_i = states[0]
-        back = []
-        for b, i in states[1:]:
-            from_b, from_i = score_b + bb, score_i + ib  # into B_W
-            into_b = 1 if from_i > from_b else 0
-            to_b, to_i = score_b + bi, score_i + ii  # into I_W
-            into_i = 1 if to_i > to_b else 0
-            back.append((into_b, into_i))
-            score_b = (from_i if into_b else from_b) + b
-            score_i = (to_i if into_i else to_b) + i
-        label = 1 if score_i > score_b else 0
-        out = [label]
-        for into_b, into_i in reversed(back):
-            label = into_i if label else into_b
-            out.append(label)
-        out.reverse()
-        return [bool(x) for x in out]
-
-    def _plain_labels(self, infos, bigram, trigram) -> list[bool]:
-        """``labels`` for syllables without upper or title case (nearly
-        all): the same sums and path, with no case flags to test and the
-        Viterbi step taken as each state score is made."""
+    def _path(self, infos, bigram, trigram, cased: bool) -> list[bool]:
+        """Each position's state scores, added in the order pyvi's feature
+        dict lists them, and crfsuite's Viterbi step taken as each is made.
+        The case features are looked at only for runs that hold an upper
+        or title case syllable (``cased``; nearly never)."""
         flags = self._flags
+        m1_title, m1_upper, p1_title, p1_upper = (flags[f] for f in ("-1:word.istitle()", "-1:word.isupper()", "+1:word.istitle()", "+1:word.isupper()"))  # fmt: skip
         m1_bi_b, m1_bi_i = flags["-1:word.bi_gram()"]
         m2_tri_b, m2_tri_i = flags["-2:word.tri_gram()"]
         p1_bi_b, p1_bi_i = flags["+1:word.bi_gram()"]
@@ -210,15 +161,25 @@ class Segmenter:
         for k, info in enumerate(infos):
             b, i = info[0]
             if k:
-                m1 = infos[k - 1][1]
-                b, i = b + m1[0], i + m1[1]
+                before = infos[k - 1]
+                b, i = b + before[1][0], i + before[1][1]
+                if cased:
+                    if before[3]:
+                        b, i = b + m1_title[0], i + m1_title[1]
+                    if before[4]:
+                        b, i = b + m1_upper[0], i + m1_upper[1]
                 if bigram[k - 1]:
                     b, i = b + m1_bi_b, i + m1_bi_i
                 if k > 1 and trigram[k - 2]:
                     b, i = b + m2_tri_b, i + m2_tri_i
             if k < last:
-                p1 = infos[k + 1][2]
-                b, i = b + p1[0], i + p1[1]
+                after = infos[k + 1]
+                b, i = b + after[2][0], i + after[2][1]
+                if cased:
+                    if after[3]:
+                        b, i = b + p1_title[0], i + p1_title[1]
+                    if after[4]:
+                        b, i = b + p1_upper[0], i + p1_upper[1]
                 if bigram[k]:
                     b, i = b + p1_bi_b, i + p1_bi_i
                 if k < last - 1 and trigram[k]:
@@ -226,7 +187,7 @@ class Segmenter:
             if k:
                 from_b, from_i = score_b + bb, score_i + ib  # into B_W
                 to_b, to_i = score_b + bi, score_i + ii  # into I_W
-                into_b, into_i = from_i > from_b, to_i > to_b  # strict: ties keep B_W
+                into_b, into_i = from_i > from_b, to_i > to_b  # strict, as crfsuite: ties keep B_W
                 back.append((into_b, into_i))
                 score_b = (from_i if into_b else from_b) + b
                 score_i = (to_i if into_i else to_b) + i

@@ -70,12 +70,9 @@ def test_labels_equal_pyvis_on_runs_dense_in_dictionary_words(vi, fast):
     grams = [g for g in grams if all(w == w.lower() and w for w in g)]
     # "ϒ" is its own lower case yet upper and title case: the case features' path.
     odd = [["2021"], ["69"], ["kl"], ["tu"], ["."], [","], ["-"], ["x"], ["thì"], ["ǆ"], ["ϒ"]]
-    checked = 0
     for _ in range(8000):
         run = [w for _ in range(rng.randint(1, 8)) for w in rng.choice(grams if rng.random() < 0.8 else odd)]
         assert fast.labels(run) == pyvi_labels(vi, run), run
-        checked += 1
-    assert checked == 8000
 
 
 def test_upper_case_is_left_to_pyvi(vi, fast):
