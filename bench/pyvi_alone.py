@@ -18,27 +18,9 @@ import multiprocessing
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def write_texts(corpus: Path, path: Path) -> None:
-    from indexer.build import corpus_files
-    from indexer.documents import indexed_sections, load_document
-
-    texts = []
-    for file in corpus_files(corpus)[0]:
-        document = load_document(file)
-        texts += [f"{document.heading(s) or ''}\n{s.text or ''}" for s in indexed_sections(document)]
-    path.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-
-
-def _tokenize(texts: list[str]) -> int:
-    from pyvi import ViTokenizer
-
-    for text in texts:
-        ViTokenizer.tokenize(text)
-    return len(texts)
+from speed import _pyvi_chunk, pyvi_sample  # noqa: E402  (the same sample texts and pyvi calls as speed.py)
 
 
 def main(argv=None) -> int:
@@ -48,13 +30,14 @@ def main(argv=None) -> int:
     ap.add_argument("--processes", type=int, default=2)
     args = ap.parse_args(argv)
     if not args.texts.exists():
-        write_texts(args.corpus, args.texts)
+        every = pyvi_sample(args.corpus, sys.maxsize, seed=0)
+        args.texts.write_text(json.dumps(every, ensure_ascii=False), encoding="utf-8")
     texts = json.loads(args.texts.read_text(encoding="utf-8"))
     # Chunks of ~200 sections, handed out as processes free up, as the
     # build hands out its chunks.
     chunks = [texts[i : i + 200] for i in range(0, len(texts), 200)]
     with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
-        done = sum(pool.imap_unordered(_tokenize, chunks))
+        done = sum(pool.imap_unordered(_pyvi_chunk, chunks))
     print(f"{done} sections", file=sys.stderr)
     return 0
 
