@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyzers.datafiles import DataFileError, cached_data, load_toml
-from analyzers.normalize import WORD_CHAR, fold, has_diacritics, normalize_text
+from analyzers.normalize import WORD_CHAR, fold, has_diacritics, nfc, normalize_syllable, normalize_text
 
 DATA_FILE = Path(__file__).with_name("data") / "topics.toml"
 
@@ -91,7 +91,6 @@ def _compiled(path: Path = DATA_FILE) -> tuple[tuple[str, tuple[_Cue, ...]], ...
     return tuple(result)
 
 
-_SPACES = re.compile(r"\s+")
 _WORDS = re.compile(f"{WORD_CHAR}+")
 
 
@@ -119,14 +118,32 @@ def _cue_index(path: Path = DATA_FILE) -> _CueIndex:
     return index
 
 
+class _Chunks(dict):
+    """A white-space-free chunk of NFC text -> its normalised lower-case
+    form, that folded, and the words of the first, worked out once per
+    process: a text is its chunks' forms joined by spaces, and no word
+    spans a space."""
+
+    def __missing__(self, chunk: str):
+        accented = normalize_syllable(chunk).lower()
+        value = (accented, fold(accented), frozenset(_WORDS.findall(accented)))
+        if len(self) < 262144:  # the distinct chunks of a large corpus fit; bounded all the same
+            self[chunk] = value
+        return value
+
+
+_CHUNKS = _Chunks()
+
+
 def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
     """Label -> number of cue occurrences in ``text``."""
     # One tone style, so "hoá" meets "hóa"; white space collapsed, which
-    # changes no match (cue words are joined by \s+ or \s*-\s*).
-    accented = _SPACES.sub(" ", normalize_text(text).lower())
-    folded = fold(accented)
-    aligned = len(folded) == len(accented)
-    words, folded_words = set(_WORDS.findall(accented)), set(_WORDS.findall(folded))
+    # changes no match (cue words are joined by \s+ or \s*-\s*, and a
+    # cue ends where a word does).
+    chunks = list(map(_CHUNKS.__getitem__, nfc(text).split()))
+    accented_parts, folded_parts, word_sets = zip(*chunks) if chunks else ((), (), ())
+    accented = " ".join(accented_parts)
+    words = frozenset().union(*word_sets)
     index = _cue_index(path)
     counts = dict.fromkeys(index.labels, 0)
     exact = [entry for word in words & index.exact.keys() for entry in index.exact[word]]
@@ -135,11 +152,19 @@ def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
             counts[label] += sum(1 for _ in cue.exact.finditer(accented))
     # Text typed without diacritics matches the folded cue. Text that has
     # them must match exactly: folded "rung" would also meet "rung" (shake).
-    loose = [entry for word in folded_words & index.loose.keys() for entry in index.loose[word]]
-    for label, cue in loose + index.loose_always:
-        if cue.loose_words <= folded_words and cue.loose_needle in folded:
+    # So a match counts only where the text is as folded: its words are
+    # then the text's own words, which picks the cues worth trying.
+    loose = [entry for word in words & index.loose.keys() for entry in index.loose[word]]
+    loose = [(label, cue) for label, cue in loose + index.loose_always if cue.loose_words <= words]
+    if not loose:
+        return counts
+    folded = " ".join(folded_parts)
+    if len(folded) != len(accented):  # offsets would not align
+        return counts
+    for label, cue in loose:
+        if cue.loose_needle in folded:
             for m in cue.loose.finditer(folded):
-                if aligned and not has_diacritics(accented[m.start() : m.end()]):
+                if not has_diacritics(accented[m.start() : m.end()]):
                     counts[label] += 1
     return counts
 
