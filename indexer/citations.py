@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from analyzers.docnumber import find_numbers, number_key
-from analyzers.normalize import fold, normalize_text
+from analyzers.normalize import fold, nfc, normalize_syllable
 
 # Document types: label (sentence case) and the type codes used in numbers.
 # Party "Quy định" numbers use QĐ like "Quyết định" (11-QĐ/TW).
@@ -165,6 +165,22 @@ def extract_citations(text: str) -> list[Citation]:
     return list(_citations(text))
 
 
+class _Chunks(dict):
+    """A space-free chunk of NFC text -> its normalised form in lower case,
+    and that folded, worked out once per process: the same words recur in
+    every document, and a text is its chunks joined by spaces."""
+
+    def __missing__(self, chunk: str) -> tuple[str, str]:
+        normalized = normalize_syllable(chunk)
+        value = (normalized.lower(), fold(normalized).lower())
+        if len(self) < 262144:  # the distinct chunks of a large corpus fit; bounded all the same
+            self[chunk] = value
+        return value
+
+
+_CHUNKS = _Chunks()
+
+
 # Indexing reads a document's whole text twice (its issuer, then its
 # citations for the numbers inferred across documents).
 @lru_cache(maxsize=16)
@@ -172,9 +188,9 @@ def _citations(text: str) -> tuple[Citation, ...]:
     numbers = find_numbers(text)
     if not numbers:  # most sections cite nothing: no need to fold them
         return ()
-    normalized = normalize_text(text)
-    folded = fold(normalized).lower()
-    lowered = normalized.lower()  # one tone style: "khoá" = "khóa"
+    # normalize_text, then lower case ("khoá" = "khóa") and folded, a chunk at a time
+    lowered_parts, folded_parts = zip(*map(_CHUNKS.__getitem__, nfc(text).split(" ")))
+    lowered, folded = " ".join(lowered_parts), " ".join(folded_parts)
     if len(folded) != len(text) or len(lowered) != len(text):  # offsets must align
         folded = folded[: len(text)].ljust(len(text))
         lowered = lowered[: len(text)].ljust(len(text))
