@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from analyzers.docnumber import find_numbers, number_key
+from analyzers.memo import Memo
 from analyzers.normalize import fold, nfc, normalize_syllable
 
 # Document types: label (sentence case) and the type codes used in numbers.
@@ -165,20 +166,15 @@ def extract_citations(text: str) -> list[Citation]:
     return list(_citations(text))
 
 
-class _Chunks(dict):
-    """A space-free chunk of NFC text -> its normalised form in lower case,
-    and that folded, worked out once per process: the same words recur in
-    every document, and a text is its chunks joined by spaces."""
-
-    def __missing__(self, chunk: str) -> tuple[str, str]:
-        normalized = normalize_syllable(chunk)
-        value = (normalized.lower(), fold(normalized).lower())
-        if len(self) < 262144:  # the distinct chunks of a large corpus fit; bounded all the same
-            self[chunk] = value
-        return value
+def _chunk_forms(chunk: str) -> tuple[str, str]:
+    """A space-free chunk of NFC text: normalised and in lower case, and
+    normalised and folded in lower case. A text is its chunks joined by
+    spaces; the same words recur in every document."""
+    normalized = normalize_syllable(chunk)
+    return normalized.lower(), fold(normalized).lower()
 
 
-_CHUNKS = _Chunks()
+_CHUNKS = Memo(_chunk_forms)
 
 
 # Indexing reads a document's whole text twice (its issuer, then its
@@ -189,8 +185,8 @@ def _citations(text: str) -> tuple[Citation, ...]:
     if not numbers:  # most sections cite nothing: no need to fold them
         return ()
     # normalize_text, then lower case ("khoá" = "khóa") and folded, a chunk at a time
-    lowered_parts, folded_parts = zip(*map(_CHUNKS.__getitem__, nfc(text).split(" ")))
-    lowered, folded = " ".join(lowered_parts), " ".join(folded_parts)
+    forms = list(map(_CHUNKS.__getitem__, nfc(text).split(" ")))
+    lowered, folded = " ".join([form[0] for form in forms]), " ".join([form[1] for form in forms])
     if len(folded) != len(text) or len(lowered) != len(text):  # offsets must align
         folded = folded[: len(text)].ljust(len(text))
         lowered = lowered[: len(text)].ljust(len(text))

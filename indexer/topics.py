@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyzers.datafiles import DataFileError, cached_data, load_toml
+from analyzers.memo import Memo
 from analyzers.normalize import WORD_CHAR, fold, has_diacritics, nfc, normalize_syllable, normalize_text
 
 DATA_FILE = Path(__file__).with_name("data") / "topics.toml"
@@ -118,21 +119,15 @@ def _cue_index(path: Path = DATA_FILE) -> _CueIndex:
     return index
 
 
-class _Chunks(dict):
-    """A white-space-free chunk of NFC text -> its normalised lower-case
-    form, that folded, and the words of the first, worked out once per
-    process: a text is its chunks' forms joined by spaces, and no word
-    spans a space."""
-
-    def __missing__(self, chunk: str):
-        accented = normalize_syllable(chunk).lower()
-        value = (accented, fold(accented), frozenset(_WORDS.findall(accented)))
-        if len(self) < 262144:  # the distinct chunks of a large corpus fit; bounded all the same
-            self[chunk] = value
-        return value
+def _chunk_forms(chunk: str) -> tuple[str, str, frozenset[str]]:
+    """A white-space-free chunk of NFC text: its normalised lower-case
+    form, that folded, and the words of the first. A text is its chunks'
+    forms joined by spaces, and no word spans a space."""
+    accented = normalize_syllable(chunk).lower()
+    return accented, fold(accented), frozenset(_WORDS.findall(accented))
 
 
-_CHUNKS = _Chunks()
+_CHUNKS = Memo(_chunk_forms)
 
 
 def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
@@ -140,10 +135,9 @@ def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
     # One tone style, so "hoá" meets "hóa"; white space collapsed, which
     # changes no match (cue words are joined by \s+ or \s*-\s*, and a
     # cue ends where a word does).
-    chunks = list(map(_CHUNKS.__getitem__, nfc(text).split()))
-    accented_parts, folded_parts, word_sets = zip(*chunks) if chunks else ((), (), ())
-    accented = " ".join(accented_parts)
-    words = frozenset().union(*word_sets)
+    forms = list(map(_CHUNKS.__getitem__, nfc(text).split()))
+    accented = " ".join([form[0] for form in forms])
+    words = frozenset().union(*[form[2] for form in forms])
     index = _cue_index(path)
     counts = dict.fromkeys(index.labels, 0)
     exact = [entry for word in words & index.exact.keys() for entry in index.exact[word]]
@@ -158,7 +152,7 @@ def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
     loose = [(label, cue) for label, cue in loose + index.loose_always if cue.loose_words <= words]
     if not loose:
         return counts
-    folded = " ".join(folded_parts)
+    folded = " ".join([form[1] for form in forms])
     if len(folded) != len(accented):  # offsets would not align
         return counts
     for label, cue in loose:
