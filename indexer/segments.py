@@ -10,7 +10,9 @@ appended to one field's arrays (term id, document, weight, value), in
 section order; when the field is written, one stable sort groups them by
 term and ``write_block`` writes each block as Whoosh's
 ``W3PostingsWriter`` would (its ``add_posting`` statistics, then
-``_write_block``), with numpy instead of a Python step per posting. The
+``_write_block``), with numpy instead of a Python step per posting, and
+each term's record as ``OrderedHashWriter.add`` would, the two files'
+offsets counted instead of asked for at every term. The
 identifier, keyword and number fields' postings, which Whoosh's
 ``add_document`` makes, are held the same way; only the issuer's (with
 positions) take Whoosh's own path. The files are byte for byte the ones
