@@ -7,6 +7,7 @@ import threading
 
 from whoosh.analysis import Filter
 
+from analyzers.memo import Memo
 from analyzers.normalize import MODERN, fold, fix_lookalikes, place_tone
 
 
@@ -59,18 +60,15 @@ def segmenter():
     return _segmenter
 
 
-class _Shown(dict):
-    """syllable -> (as pyvi is shown it, may it join the previous one, does
-    it start with a digit), filled as syllables are met."""
-
-    def __missing__(self, syllable: str) -> tuple[str, bool, bool]:
-        shown = place_tone(syllable, MODERN)
-        digit = shown[0].isdigit()
-        entry = self[syllable] = (shown, shown not in string.punctuation and not digit, digit)
-        return entry
+def _shown(syllable: str) -> tuple[str, bool, bool]:
+    """A syllable as pyvi is shown it, whether it may join the previous
+    one, and whether it starts with a digit."""
+    shown = place_tone(syllable, MODERN)
+    digit = shown[0].isdigit()
+    return shown, shown not in string.punctuation and not digit, digit
 
 
-_SHOWN = _Shown()
+_SHOWN = Memo(_shown)
 
 
 def segment_labels(syllables: list[str]) -> list[bool]:

@@ -1,5 +1,5 @@
-"""A per-process memo for the words and chunks of text that recur in every
-document."""
+"""A per-process memo for what recurs in every document: characters,
+syllables, the gaps between tokens, chunks of text."""
 
 from __future__ import annotations
 

@@ -16,6 +16,8 @@ import re
 import unicodedata
 from functools import lru_cache, partial
 
+from analyzers.memo import Memo
+
 # Combining tone marks (dấu thanh). Vowel-quality marks (circumflex, breve,
 # horn) are part of the letter and never move.
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -156,22 +158,19 @@ def _fold_char(ch: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", ch.translate(_FOLD_EXTRA)) if not unicodedata.combining(c))
 
 
-class _FoldedCharacters(dict):
-    """A str.translate table from each character to its folded form,
-    filled as characters are met (a few hundred in practice). Folding is
-    character by character (a mark that NFD reorders is dropped anyway),
-    so one table pass gives what NFD and dropping the marks give, at a
-    third of the cost."""
-
-    def __missing__(self, code: int):
-        ch = chr(code)
-        folded = _fold_char(ch)
-        value = code if folded == ch else folded
-        self[code] = value
-        return value
+def _folded_character(code: int) -> int | str:
+    """A code point's entry in the str.translate table of folded forms:
+    itself, or what it folds to."""
+    ch = chr(code)
+    folded = _fold_char(ch)
+    return code if folded == ch else folded
 
 
-_FOLDED = _FoldedCharacters()
+# The table, filled as characters are met (a few hundred in practice).
+# Folding is character by character (a mark that NFD reorders is dropped
+# anyway), so one table pass gives what NFD and dropping the marks give,
+# at a third of the cost.
+_FOLDED = Memo(_folded_character)
 
 
 def fold(text: str) -> str:

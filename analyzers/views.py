@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from analyzers.filters import segment_labels
+from analyzers.memo import Memo
 from analyzers.normalize import fix_lookalikes, fold, nfc, place_tone
 from analyzers.tokenizers import SOFT_GAP, TOKEN
 
@@ -75,18 +76,13 @@ def _words(syllables: list[str], boundaries: list[bool]) -> list[str]:
 _TOKEN_SPLIT = re.compile("(" + re.sub(r"\(\?P<\w+>", "(?:", TOKEN.pattern) + ")")
 
 
-class _Gaps(dict):
-    """gap between two tokens -> (a boundary, a line start), as
-    SyllableTokenizer decides them; filled as gaps are met (" " mostly)."""
-
-    def __missing__(self, gap: str) -> tuple[bool, bool]:
-        kind = (not SOFT_GAP.fullmatch(gap), "\n" in gap or "\r" in gap)
-        if len(self) < 65536:
-            self[gap] = kind
-        return kind
+def _gap_kind(gap: str) -> tuple[bool, bool]:
+    """A gap between two tokens: (a boundary, a line start), as
+    SyllableTokenizer decides them."""
+    return not SOFT_GAP.fullmatch(gap), "\n" in gap or "\r" in gap
 
 
-_GAP_KINDS = _Gaps()
+_GAP_KINDS = Memo(_gap_kind, limit=65536)  # " " mostly
 
 
 def text_views(text: str) -> TextViews:
