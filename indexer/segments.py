@@ -25,6 +25,7 @@ indexer.workers).
 
 from __future__ import annotations
 
+import copy
 import zlib
 from array import array
 from collections import Counter
@@ -35,11 +36,13 @@ from pickle import dumps
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo, _lenfield
 from whoosh.filedb.filetables import _lengths as _RECORD_LENGTHS
-from whoosh.fields import NUMERIC
+from whoosh.fields import NUMERIC, Schema
 from whoosh.formats import Existence, Frequency
 from whoosh.system import _INT_SIZE, pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
+
+from analyzers.memo import Memo
 
 
 # Postings a block holds. Whoosh's default is 128; much of a block's cost
@@ -289,6 +292,45 @@ class _FinishHook:
         return getattr(self.inner, name)
 
 
+# Distinct values whose postings a field remembers (each a short list).
+_REMEMBERED = 16384
+
+
+def _remembering(schema: Schema) -> Schema:
+    """A copy of ``schema`` whose fields (those Whoosh's add_document
+    analyses) work out the postings of each distinct value once. A
+    document gives every section the same issuer, year, type and province
+    and often the same numbers: adding 3,893 sections of the 100k corpus
+    took 2.76 s instead of 3.50 s, the issuer's analysis being most of
+    the difference. The unique key is left alone: no value of it comes
+    twice."""
+    fields = {}
+    for name, field in schema.items():
+        if field.indexed and not field.unique:
+            field = copy.copy(field)  # the index's own schema stays as it was
+            field.index = _RememberedIndex(field.index)
+        fields[name] = field
+    return Schema(**fields)
+
+
+class _RememberedIndex(Memo):
+    """A field's ``index`` (its (term bytes, frequency, weight, value bytes)
+    items), once per distinct value."""
+
+    def __init__(self, index):
+        super().__init__(lambda key: list(index(key[1])), limit=_REMEMBERED)
+        self._index = index
+
+    def __call__(self, value, **kwargs):
+        if kwargs or isinstance(value, (list, tuple)):
+            return self._index(value, **kwargs)
+        # Value bytes made anew, as analysing makes them: a block pickles
+        # its values (positions), and pickle writes an object it has seen
+        # before as a reference to it, which would change the file.
+        items = self[type(value), value]  # typed: 1 and True are one dict key
+        return [(text, freq, weight, bytes(bytearray(vbytes))) for text, freq, weight, vbytes in items]
+
+
 class WorkerSegmentWriter(SegmentWriter):
     """A segment writer for a build worker: no index lock (the main process
     holds the commit), a temporary folder of its own (Whoosh names every
@@ -297,6 +339,7 @@ class WorkerSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, limitmb: int):
         super().__init__(ix, _lk=False, limitmb=limitmb, codec=codec())
+        self.schema = _remembering(self.schema)
         self._tempstorage = self.storage.temp_storage()
         self.pool = TermPool(self._tempstorage, self.newsegment, self.schema, limitmb)
         if not isinstance(self.fieldwriter, W3FieldWriter) or not self.codec.length_stats:
