@@ -192,6 +192,10 @@ class _Unit:
     lines: list[str]  # raw lines
     kind: str  # "para", "table", "sep", "bullet", "note"
     bold_open: bool = False  # a bold span still open at its last line
+    structural: bool = False  # its first line starts a unit of its own (_structural)
+    # (line count, text): parsing asks for a unit's text several times;
+    # lines are only ever added, so the count tells a stale text.
+    _text: tuple[int, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def raw(self) -> str:
@@ -211,9 +215,13 @@ class _Unit:
 
     @property
     def text(self) -> str:
-        if self.kind == "table":
-            return "\n".join(r for r in (_table_row(line) for line in self.lines) if r)
-        return clean_inline(self.raw)
+        if self._text is None or self._text[0] != len(self.lines):
+            if self.kind == "table":
+                text = "\n".join(r for r in (_table_row(line) for line in self.lines) if r)
+            else:
+                text = clean_inline(self.raw)
+            self._text = (len(self.lines), text)
+        return self._text[1]
 
 
 def _table_row(line: str) -> str:
@@ -282,12 +290,12 @@ def _units(text: str) -> list[_Unit]:
                 and last is not None
                 and last.kind in ("para", "note")
                 and not last.bold
-                and (last.kind == "note" or not _structural(last.lines[0]) or _NOI_NHAN.match(last.text))
+                and (last.kind == "note" or not last.structural or _NOI_NHAN.match(last.text))
             ):
                 last.lines.append(line)  # soft-wrapped paragraph
                 previous_blank = False
                 continue
-            unit = _Unit(len(units), [line], "para")
+            unit = _Unit(len(units), [line], "para", structural=structural)
             body = _LEADING_HASHES.sub("", line).strip()
             if body.startswith("**") and body.count("**") % 2:
                 open_bold = unit
