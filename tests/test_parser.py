@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.parser import parse_document
+from indexer.parser import _Unit, parse_document
 from indexer.reader import read_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -590,3 +590,12 @@ def test_signature_without_recipient_list_still_leaves_the_body():
     article = parsed.sections[1]
     assert article.heading == "Điều 5. Hiệu lực thi hành"
     assert article.text.endswith("TỔNG KẾT CÔNG TÁC\n\nNội dung tổng kết.")
+
+
+def test_a_units_text_follows_lines_added_after_it_was_read():
+    # Parsing reads a "Nơi nhận" paragraph's text before its soft-wrapped
+    # lines join it; the text is kept between reads, and must not go stale.
+    unit = _Unit(0, ["**Nơi nhận:**"], "para")
+    assert unit.text == "Nơi nhận:"
+    unit.lines.append("Ban Thường vụ Tỉnh ủy,")
+    assert unit.text == "Nơi nhận: Ban Thường vụ Tỉnh ủy,"
