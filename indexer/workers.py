@@ -23,8 +23,13 @@ no segment.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -131,10 +136,36 @@ def index_chunk(generation: str, tasks: list[FileTask], defer_unnumbered: bool, 
 # ------------------------------------------------------------ processes
 
 _progress_queue = None
+_PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(queue) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the build that started it ends, even by kill -9:
+    an orphaned worker would go on holding its memory for nothing."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+        else:
+            if os.getppid() != parent:  # the parent died before prctl took
+                os._exit(1)
+            return
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _init_worker(queue, parent: int) -> None:
     global _progress_queue
+    _die_with_parent(parent)
+    # Ctrl+C reaches the whole process group: the parent stops the workers
+    # itself, so that it can say what happened.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _progress_queue = queue
     from analyzers.filters import segmenter
 
@@ -173,7 +204,8 @@ def run_chunks(
     # parent's), the same on every platform.
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    with ProcessPoolExecutor(min(workers, len(chunks)), ctx, _init_worker, (queue,)) as pool:
+    pool = ProcessPoolExecutor(min(workers, len(chunks)), ctx, _init_worker, (queue, os.getpid()))
+    try:
         futures = [pool.submit(_worker_chunk, str(generation), c, defer_unnumbered) for c in chunks]
         pending = set(futures)
         while pending:
@@ -187,7 +219,21 @@ def run_chunks(
         for f in futures:
             if f.done() and not f.cancelled() and f.exception() is not None:
                 raise f.exception()
-        return [f.result() for f in futures]
+        results = [f.result() for f in futures]
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Kill the workers now: shutting down would wait for their chunks
+    (minutes) after Ctrl+C or a failed chunk."""
+    # The executor keeps no public list of its processes.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _drain(queue, progress) -> None:
