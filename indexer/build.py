@@ -91,6 +91,9 @@ class BuildReport:
     unchanged: int = 0
     # Unchanged files indexed again: their number, inferred from a citer, changed.
     reinferred: int = 0
+    # The index this build replaced: its documents and the folder it was built from.
+    previous_documents: int = 0
+    previous_corpus: str = ""
 
 
 def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
@@ -187,21 +190,45 @@ def data_state() -> dict[str, str]:
     return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() if f.exists() else "" for f in DATA_FILES}
 
 
-def _previous(corpus_dir: Path, index_root: Path, data: dict) -> tuple[dict | None, str]:
-    """The live catalog when an incremental build may start from it, else
-    None and why every file must be read."""
+@dataclass
+class _Previous:
+    """The live index a build starts from, as far as it can."""
+
+    catalog: dict | None = None  # None: every file is read
+    generation: Path | None = None  # verified deeply, when catalog is set
+    full_reason: str = ""  # why every file is read
+    documents: int = 0  # the live index's documents, if any
+    corpus_dir: str = ""  # … and the folder it was built from
+
+
+def _previous(corpus_dir: Path, index_root: Path, data: dict, full: bool) -> _Previous:
+    """The live generation when an incremental build may start from it
+    (its files checked against their SHA-256: a damaged one must not be
+    carried forward), else why every file must be read."""
     try:
-        catalog = store.open_catalog(index_root)
+        generation = index_root / store.pointer(index_root)
+        problem = store.damage(generation, deep=not full) if generation.is_dir() else "thư mục của nó không còn"
+        catalog = None if problem else store.open_catalog(index_root)
+    except store.IndexDamaged as error:
+        problem, catalog = str(error), None
     except store.IndexMissing:
-        return None, "chưa có chỉ mục"
+        return _Previous(full_reason="chưa có chỉ mục")
+    if problem:
+        return _Previous(full_reason=f"chỉ mục hiện tại bị hỏng: {problem}")
+    was = _Previous(documents=len(catalog.get("documents", ())), corpus_dir=catalog.get("corpus_dir", ""))
     if catalog.get("format") != INDEX_FORMAT or "files" not in catalog:
-        return None, "chỉ mục được lập bằng phiên bản cũ"
-    if catalog.get("corpus_dir") != str(corpus_dir.resolve()):
-        return None, "chỉ mục được lập từ thư mục khác"
-    changed = [name for name, digest in data.items() if catalog.get("data_state", {}).get(name) != digest]
-    if changed:
-        return None, f"{', '.join(changed)} đã thay đổi"
-    return catalog, ""
+        was.full_reason = "chỉ mục được lập bằng phiên bản cũ"
+    elif catalog.get("corpus_dir") != str(corpus_dir.resolve()):
+        was.full_reason = "chỉ mục được lập từ thư mục khác"
+    else:
+        changed = [name for name, digest in data.items() if catalog.get("data_state", {}).get(name) != digest]
+        if changed:
+            was.full_reason = f"{', '.join(changed)} đã thay đổi"
+    if full:
+        was.full_reason = "yêu cầu lập lại toàn bộ"
+    if not was.full_reason:
+        was.catalog, was.generation = catalog, generation
+    return was
 
 
 def _link_generation(source: Path, target: Path) -> None:
@@ -210,7 +237,7 @@ def _link_generation(source: Path, target: Path) -> None:
     and writes a new table of contents on commit, so the new generation
     can change without touching the old one, which readers may hold open."""
     for path in source.iterdir():
-        if path.name == store.DOCUMENTS or not path.is_file() or path.suffix == ".lock" or "LOCK" in path.name:
+        if path.name in (store.DOCUMENTS, store.MANIFEST) or not path.is_file() or path.suffix == ".lock" or "LOCK" in path.name:
             continue
         try:
             os.link(path, target / path.name)
@@ -291,26 +318,39 @@ def build_index(
     progress: bool = False,
     full: bool = False,
     workers: int | None = None,
+    wait: bool = True,
+    waiting=None,
 ) -> BuildReport:
     """Index ``corpus_dir`` into a new generation under ``index_root`` and
     publish it: incrementally when the live index allows it (see the module
     docstring), else, or with ``full``, every file. ``workers``: processes
-    reading and writing (default: one per core, one for a small job)."""
+    reading and writing (default: one per core, one for a small job).
+
+    One build at a time: another build of the same root is waited for
+    (``waiting`` is called with its PID first), or with ``wait=False``
+    store.BuildLocked is raised. The plan is made once the lock is held, so
+    the build that publishes last has read the folder last."""
     if not corpus_dir.is_dir():
         raise NotADirectoryError(2, "không có thư mục văn bản", str(corpus_dir))
+    with store.build_lock(index_root, wait, waiting):
+        return _build_locked(corpus_dir, index_root, progress, full, workers)
+
+
+def _build_locked(corpus_dir: Path, index_root: Path, progress: bool, full: bool, workers: int | None) -> BuildReport:
     started = time.time()
     state = corpus_state(corpus_dir)  # before reading: a file changed meanwhile makes it stale
     data = data_state()
     files, skipped = corpus_files(corpus_dir)
     hashes = {path.name: file_hash(path) for path in files}
-    previous, full_reason = (None, "yêu cầu lập lại toàn bộ") if full else _previous(corpus_dir, index_root, data)
+    was = _previous(corpus_dir, index_root, data, full)
+    previous, full_reason = was.catalog, was.full_reason
     plan = _plan(files, hashes, previous)
     generation = store.new_generation(index_root)
     try:
         if previous is None:
             store.whoosh_index.create_in(str(generation), build_schema())
         else:
-            _link_generation(store.current_generation(index_root), generation)
+            _link_generation(was.generation, generation)
         with tqdm(total=len(plan.tasks), desc="Lập chỉ mục", unit="tệp", disable=not progress, leave=False) as bar:
             results = _run(generation, plan.tasks, plan.sizes, workers, True, bar)
             records = dict(plan.kept)
@@ -382,7 +422,8 @@ def build_index(
     except BaseException:
         store.discard(generation)
         raise
-    store.publish(index_root, generation)
+    known = store.verified_files(was.generation) if was.generation is not None else None
+    store.publish(index_root, generation, {"corpus_dir": str(corpus_dir.resolve())}, known)
     warnings = [w for _, r in sorted(records.items()) for w in r.get("warnings", ())]
     return BuildReport(
         documents=len(ordered),
@@ -395,6 +436,8 @@ def build_index(
         removed=plan.removed,
         unchanged=len(plan.kept),
         reinferred=reinferred,
+        previous_documents=was.documents,
+        previous_corpus=was.corpus_dir,
     )
 
 
@@ -420,6 +463,8 @@ def stale_reason(corpus_dir: Path, index_root: Path) -> str:
     is newer than the index."""
     try:
         catalog = store.open_catalog(index_root)
+    except store.IndexDamaged:
+        return "chỉ mục bị hỏng"
     except store.IndexMissing:
         return "chưa có chỉ mục"
     if not corpus_dir.is_dir():

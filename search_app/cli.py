@@ -20,6 +20,7 @@ DEFAULT_CORPUS = PROJECT_DIR / "corpus"
 DEFAULT_QUERY_SET = PROJECT_DIR / "tests" / "data" / "queries.toml"
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
 
 
 def _positive_int(text: str) -> int:
@@ -76,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("corpus_dir", nargs="?", type=Path, default=DEFAULT_CORPUS, metavar="CORPUS_DIR")
     index.add_argument("--index-dir", type=Path, default=None)
     index.add_argument("--full", action="store_true", help="đọc lại mọi tệp (mặc định: chỉ tệp thêm, sửa, xoá)")
+    index.add_argument(
+        "--no-wait", action="store_true", help="khi một lần lập chỉ mục khác đang chạy: dừng ngay thay vì chờ"
+    )
 
     search = commands.add_parser("search", help="tìm đoạn văn bản")
     search.add_argument("query", metavar="QUERY")
@@ -95,7 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="chạy giao diện web (lập chỉ mục trước nếu cần)")
     serve.add_argument("--index-dir", type=Path, default=None)
-    serve.add_argument("--corpus-dir", type=Path, default=DEFAULT_CORPUS)
+    serve.add_argument(
+        "--corpus-dir", type=Path, default=None,
+        help="thư mục văn bản (mặc định: thư mục chỉ mục đã được lập từ đó, nếu chưa có thì corpus/)",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=5000)
     serve.add_argument("--threads", type=_positive_int, default=4)
@@ -116,19 +123,33 @@ def _print_json(data) -> None:
 
 
 def run_index(args) -> int:
-    return _build(args.corpus_dir, args.index_dir or default_index_dir(), full=args.full)
+    return _build(args.corpus_dir, args.index_dir or default_index_dir(), full=args.full, wait=not args.no_wait)
 
 
-def _build(corpus_dir: Path, index_dir: Path, full: bool = False) -> int:
+def _waiting(holder: str) -> None:
+    who = f"tiến trình {holder}" if holder else "một tiến trình khác"
+    print(f"Đang chờ {who} lập chỉ mục xong…", file=sys.stderr, flush=True)
+
+
+def _build(corpus_dir: Path, index_dir: Path, full: bool = False, wait: bool = True) -> int:
     from indexer.build import EmptyCorpus, build_index
+    from indexer.store import BuildLocked
 
     try:
-        report = build_index(corpus_dir, index_dir, progress=sys.stderr.isatty(), full=full)
+        report = build_index(
+            corpus_dir, index_dir, progress=sys.stderr.isatty(), full=full, wait=wait, waiting=_waiting
+        )
     except EmptyCorpus as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         for skipped in error.skipped:
             print(f"  - {skipped.file}: {skipped.reason}", file=sys.stderr)
         return EXIT_FAILURE
+    except BuildLocked as error:
+        print(f"Lỗi: {error}; chạy lại sau, hoặc bỏ --no-wait để chờ.", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("\nĐã dừng lập chỉ mục; chỉ mục đang dùng không thay đổi.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except OSError as error:
         print(f"Lỗi: không lập được chỉ mục: {error.strerror or error}: {error.filename}", file=sys.stderr)
         return EXIT_FAILURE
@@ -143,6 +164,12 @@ def _build(corpus_dir: Path, index_dir: Path, full: bool = False) -> int:
             line += f"; lập lại {report.reinferred} văn bản có số hiệu suy ra từ văn bản khác đã đổi"
         print(line + ".")
     print(f"Đã lập chỉ mục {report.documents} văn bản, {report.sections} mục vào {index_dir}.")
+    if report.full_reason and report.documents < report.previous_documents:
+        print(
+            f"Cảnh báo: chỉ mục mới có {report.documents} văn bản, ít hơn {report.previous_documents} văn bản "
+            f"của chỉ mục cũ (lập từ {report.previous_corpus or 'không rõ'}).",
+            file=sys.stderr,
+        )
     for warning in report.warnings:
         print(f"Cảnh báo: {warning}", file=sys.stderr)
     if report.skipped:
@@ -157,11 +184,15 @@ def _open(args):
 
     index_dir = args.index_dir or default_index_dir()
     try:
-        return open_current(index_dir)
+        opened = open_current(index_dir)
     except IndexMissing as error:
         print(f"Lỗi: {error}", file=sys.stderr)
     except OSError as error:
         print(f"Lỗi: không mở được chỉ mục {index_dir}: {error.strerror or error}", file=sys.stderr)
+    else:
+        if opened.warning:
+            print(f"Cảnh báo: {opened.warning}", file=sys.stderr)
+        return opened
     return None
 
 
@@ -241,10 +272,16 @@ def run_serve(args) -> int:
     from search_app.memory import keep_freed_memory
 
     index_dir = args.index_dir or default_index_dir()
-    reason = stale_reason(args.corpus_dir, index_dir)
+    corpus_dir = args.corpus_dir or _indexed_corpus(index_dir)
+    reason = stale_reason(corpus_dir, index_dir)
+    if reason and args.corpus_dir is None and not corpus_dir.is_dir() and _has_index(index_dir):
+        # The index knows its folder; gone, it is served as it is, not
+        # replaced by another folder's documents.
+        print(f"Cảnh báo: không còn thư mục văn bản {corpus_dir}; dùng chỉ mục như hiện có.", file=sys.stderr)
+        reason = ""
     if reason:
-        print(f"Lập chỉ mục từ {args.corpus_dir} ({reason})…", file=sys.stderr)
-        if _build(args.corpus_dir, index_dir) != EXIT_OK:
+        print(f"Lập chỉ mục từ {corpus_dir} ({reason})…", file=sys.stderr)
+        if _build(corpus_dir, index_dir) != EXIT_OK:
             try:
                 current_generation(index_dir)
             except IndexMissing:
@@ -267,6 +304,24 @@ def run_serve(args) -> int:
     finally:
         server.close()
     return EXIT_OK
+
+
+def _indexed_corpus(index_dir: Path) -> Path:
+    """The folder the index was built from, else the default corpus/."""
+    from indexer.store import indexed_corpus
+
+    folder = indexed_corpus(index_dir)
+    return Path(folder) if folder else DEFAULT_CORPUS
+
+
+def _has_index(index_dir: Path) -> bool:
+    from indexer.store import IndexMissing, current_generation
+
+    try:
+        current_generation(index_dir)
+    except IndexMissing:
+        return False
+    return True
 
 
 def run_docs(args) -> int:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analyzers.datafiles import forget_data
-from indexer.store import OpenIndex, current_generation, open_current
+from indexer.store import OpenIndex, open_current, pointer
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +41,19 @@ class IndexHolder:
         self._failed: tuple[str, float] = ("", 0.0)  # a generation that failed to open, and when
 
     def get(self) -> OpenIndex:
-        """Raises IndexMissing when there is no usable index."""
-        name = current_generation(self.root).name
+        """Raises IndexMissing when there is no usable index (IndexDamaged
+        when neither the live generation nor an earlier one is sound).
+
+        A generation is checked against its manifest's SHA-256 once, when
+        opened: a damaged one is not served, an earlier sound one is."""
+        name = pointer(self.root)
         with self._lock:
-            if self._open is not None and self._open.generation == name:
+            if self._open is not None and self._open.pointer == name:
                 return self._open
             if self._open is None or self._prepare is None:
                 if self._open is not None:
                     forget_data()  # the rebuild may follow an edit of topics or abbreviations
-                self._open = open_current(self.root)
+                self._open = open_current(self.root, deep=True)
                 return self._open
             failed, failed_at = self._failed
             if name != self._opening and (name != failed or time.monotonic() - failed_at > RETRY_S):
@@ -57,11 +61,17 @@ class IndexHolder:
                 threading.Thread(target=self._switch, args=(name,), name=f"open {name}", daemon=True).start()
             return self._open
 
+    @property
+    def warning(self) -> str:
+        """Why an earlier generation is served, "" when the live one is."""
+        opened = self._open
+        return opened.warning if opened is not None else ""
+
     def _switch(self, name: str) -> None:
         try:
-            opened = open_current(self.root)  # the newest, should another have come
+            opened = open_current(self.root, deep=True)  # the newest, should another have come
             self._prepare(opened)
-            latest = current_generation(self.root).name
+            latest = pointer(self.root)
         except Exception:  # noqa: BLE001 - the old generation goes on serving
             log.exception("Could not open the index generation %s", name)
             with self._lock:
@@ -72,7 +82,7 @@ class IndexHolder:
         with self._lock:
             if self._opening == name:
                 self._opening = None
-            if opened.generation != latest:
+            if opened.pointer != latest:
                 return  # a newer one came meanwhile: its own thread switches to it
             forget_data()  # the rebuild may follow an edit of topics or abbreviations
             self._open = opened

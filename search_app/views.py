@@ -7,16 +7,26 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.metadata import display_date
 from indexer.schema import slug
-from indexer.store import IndexMissing
+from indexer.store import IndexDamaged, IndexMissing
 from search_app.labels import FACET_LABELS, SORT_LABELS, source_label
 from search_app.documents import document_sections, find_document
 from search_app.params import BadParameter, SearchRequest, parse_search_args
 from search_app.present import passage_item, permalink
-from search_app.query import BuiltQuery, QueryError, build_query, parse_query
+from search_app.query import (
+    MAX_MARKED_SYLLABLES, MAX_QUERY_CHARS, BuiltQuery, QueryError, build_query, first_syllables, parse_query,
+)
 from search_app.render import marked, passage_citation, quote_from, render_text, section_label, short, in_quotes
-from search_app.search import FACETS, highlight_spans, search_page
+from search_app.search import FACETS, MAX_HIGHLIGHTS, find_highlights, highlight_spans, search_page
 
 blueprint = Blueprint("views", __name__)
+
+
+@blueprint.app_context_processor
+def _index_warning() -> dict:
+    """Staff are told when an earlier index is served because the live one
+    is damaged (store.open_current)."""
+    holder = current_app.extensions.get("tracuu_index")
+    return {"index_warning": holder.warning if holder is not None else ""}
 blueprint.add_app_template_filter(short)
 blueprint.add_app_template_filter(in_quotes)
 FACET_SHOWN = 8  # values per facet before "more"
@@ -131,18 +141,28 @@ def _search_state() -> dict:
         return {"q": request.args.get("q", "")[:200]} if request.args.get("q") else {}
 
 
-def _highlighter(q: str, sections) -> BuiltQuery | None:
+LONG_QUERY_NOTE = (
+    f"Câu tìm kiếm dài: chỉ tô sáng các từ trong {MAX_MARKED_SYLLABLES} tiếng đầu; các từ sau không được tô sáng."
+)
+MANY_HITS_NOTE = f"Có mục khớp quá nhiều chỗ: mỗi mục chỉ tô sáng {MAX_HIGHLIGHTS} chỗ đầu."
+
+
+def _highlighter(q: str, sections) -> tuple[BuiltQuery | None, list[str]]:
     """What to mark of the query in a document: its words with their
-    diacritics, or without them when that marks more of the document."""
+    diacritics, or without them when that marks more of the document; and
+    a note when only the query's first words are marked (the work per page
+    stays bounded whatever is pasted into ``?q=``)."""
     if not q.strip():
-        return None
+        return None, []
     try:
-        parsed = parse_query(q)
+        parsed = parse_query(q[:MAX_QUERY_CHARS])
     except QueryError:
-        return None
+        return None, []
+    parsed, dropped = first_syllables(parsed, MAX_MARKED_SYLLABLES)
+    notes = [LONG_QUERY_NOTE] if dropped or len(q) > MAX_QUERY_CHARS else []
     exact = build_query(parsed)
     if not exact.accented:
-        return exact
+        return exact, notes
     folded = build_query(parsed, accented=False)
 
     def covered(built):
@@ -151,7 +171,7 @@ def _highlighter(q: str, sections) -> BuiltQuery | None:
 
     # "bảo vê rừng": the exact spelling marks only "bảo" here and there, the
     # folded one the whole "bảo vệ rừng" the search found.
-    return folded if covered(folded) > covered(exact) else exact
+    return (folded if covered(folded) > covered(exact) else exact), notes
 
 
 @blueprint.get("/doc/<doc_id>")
@@ -161,12 +181,15 @@ def document(doc_id: str):
     if meta is None:
         return render_template("error.html", title="Không tìm thấy văn bản",
                                message=f"Không có văn bản “{doc_id[:80]}” trong kho."), 404
-    q = (request.args.get("q") or "")[:1000]
+    raw_q = request.args.get("q") or ""
+    q = raw_q[:MAX_QUERY_CHARS]
     sections = document_sections(index, meta)
-    built = _highlighter(q, sections)
+    built, highlight_notes = _highlighter(raw_q, sections)
     shown = []
     for s in sections:
-        spans = highlight_spans(s.text, built)
+        spans, cut = find_highlights(s.text, built)
+        if cut and MANY_HITS_NOTE not in highlight_notes:
+            highlight_notes.append(MANY_HITS_NOTE)
         label = section_label(s.heading, s.path) if s.section_id != "mo-dau" else ""
         quoted = quote_from(s.text, spans)
         markers = {n["marker"] for n in s.footnotes}
@@ -200,6 +223,7 @@ def document(doc_id: str):
         wanted=SearchRequest(q=q),
         meta=meta,
         q=q if built else "",
+        highlight_notes=highlight_notes,
         sections=shown,
         cited=cited,
         citing=citing,
@@ -277,7 +301,8 @@ def register_error_pages(app) -> None:
     def no_index(error):
         if wants_json():
             return jsonify({"error": str(error)}), 503
-        return render_template("error.html", title="Chưa có chỉ mục", message=str(error)), 503
+        title = "Chỉ mục bị hỏng" if isinstance(error, IndexDamaged) else "Chưa có chỉ mục"
+        return render_template("error.html", title=title, message=str(error)), 503
 
     @app.errorhandler(HTTPException)
     def http_error(error):

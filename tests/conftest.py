@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,14 @@ def find(opened):
         return search(opened, text, Filters(**filters), limit=limit)
 
     return _find
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """A copy of the sample corpus, for tests that change it."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
 
 
 @pytest.fixture

@@ -203,6 +203,7 @@ def test_serve_rebuilds_only_a_missing_or_stale_index(tmp_path, make_corpus):
         data = json.loads(catalog.read_text(encoding="utf-8"))
         data["format"] = -data["format"]
         catalog.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        (catalog.parent / "MANIFEST.json").unlink()  # older versions wrote none
     assert stale_reason(corpus, root) == "chỉ mục được lập bằng phiên bản cũ"
 
 

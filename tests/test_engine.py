@@ -13,7 +13,7 @@ from whoosh.scoring import BM25F
 
 from indexer.build import _section_fields, load_document
 from indexer.schema import slug
-from indexer.store import current_generation, open_current
+from indexer.store import current_generation, open_current, write_manifest
 from search_app.engine import Engine
 from search_app.query import build_query, parse_query
 from search_app.search import BM25_B, BM25_K1, FACETS, Filters, search_page
@@ -98,6 +98,7 @@ def segmented(index_root, tmp_path_factory):
             fields = {k: v for k, v in _section_fields(document, section).items() if v is not None}
             writer.update_document(**fields)  # replaces the section in the first segment
     writer.commit(merge=False)
+    write_manifest(root / generation.name)  # as publishing would: the files changed
     return open_current(root)
 
 

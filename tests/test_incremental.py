@@ -25,13 +25,6 @@ NUMBERED = "000_8b1cbe83c3de1fbc"  # takes its number, 69-KL/TU, from its citer
 CITER = "001_b7d788ee9d07cfc0"
 
 
-@pytest.fixture
-def corpus(tmp_path):
-    folder = tmp_path / "corpus"
-    shutil.copytree(CORPUS, folder)
-    return folder
-
-
 def _results(root):
     opened = open_current(root)
     found = {}
@@ -193,9 +186,9 @@ def test_a_full_rebuild_is_atomic(corpus, tmp_path, monkeypatch):
     seen = {}
     real_publish = store.publish
 
-    def observed_publish(index_root, generation):
+    def observed_publish(index_root, generation, *args, **kwargs):
         seen["before"] = len(open_current(index_root).catalog["documents"])
-        real_publish(index_root, generation)
+        real_publish(index_root, generation, *args, **kwargs)
         seen["after"] = len(open_current(index_root).catalog["documents"])
 
     monkeypatch.setattr(store, "publish", observed_publish)

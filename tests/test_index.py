@@ -107,11 +107,11 @@ def test_rebuild_replaces_the_index_atomically(make_corpus, tmp_path, monkeypatc
     seen_at_switch = {}
     real_publish = store.publish
 
-    def observed_publish(index_root, generation):
+    def observed_publish(index_root, generation, *args, **kwargs):
         # The new index is complete on disk, yet readers still get the old one...
         seen_at_switch["before"] = len(open_current(index_root).catalog["documents"])
         seen_at_switch["new_is_whole"] = store.whoosh_index.exists_in(str(generation))
-        real_publish(index_root, generation)
+        real_publish(index_root, generation, *args, **kwargs)
         # ...and right after the switch, the new one.
         seen_at_switch["after"] = len(open_current(index_root).catalog["documents"])
 
