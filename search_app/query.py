@@ -18,7 +18,7 @@ word. Instead:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from whoosh import query as wq
 
@@ -32,6 +32,9 @@ from indexer.citations import DOC_TYPES, type_codes
 from indexer.schema import BODY_FIELDS, CONTEXT_FIELDS, HEAD_FIELDS
 
 MAX_QUERY_CHARS = 1000
+# What a document page marks of a query: a pasted paragraph gives hundreds
+# of sequences to look for; questions are far shorter than this.
+MAX_MARKED_SYLLABLES = 100
 # The whole-run phrase bonus only for runs this short: longer runs (questions)
 # never occur verbatim (1 of 100 ALQAC questions) and the phrase costs time.
 PHRASE_MAX_SYLLABLES = 6
@@ -142,6 +145,22 @@ def parse_query(raw: str, loose: bool = True) -> ParsedQuery:
     if not (parsed.numbers or parsed.loose or parsed.phrases or parsed.chunks):
         raise QueryError("Câu tìm kiếm không có từ nào để tìm.")
     return parsed
+
+
+def first_syllables(parsed: ParsedQuery, limit: int) -> tuple[ParsedQuery, bool]:
+    """``parsed`` with at most ``limit`` syllables of words and phrases (the
+    first ones; a run cut short keeps its start), and whether any were left
+    out. Numbers are kept: each is one lookup."""
+    budget = limit
+    kept: dict[str, list[list[str]]] = {"phrases": [], "chunks": []}
+    for name in ("phrases", "chunks"):
+        for run in getattr(parsed, name):
+            if budget > 0:
+                kept[name].append(run[:budget])
+            budget -= len(run)
+    if budget >= 0:
+        return parsed, False
+    return replace(parsed, **kept), True
 
 
 @dataclass

@@ -9,6 +9,8 @@ cells joined by `` | ``, bullets as ``- …``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from operator import itemgetter
 
 from markupsafe import Markup, escape
 
@@ -33,8 +35,28 @@ def marked(text: str, spans: Spans) -> Markup:
 
 
 def _clip(spans: Spans, start: int, end: int) -> Spans:
-    """Spans inside [start, end), shifted to start at 0."""
-    return [(max(s, start) - start, min(e, end) - start) for s, e in spans if e > start and s < end]
+    """Spans inside [start, end), shifted to start at 0.
+
+    ``spans`` sorted and not overlapping, so their ends are sorted too: a
+    binary search finds the first one, and a text cut into many lines costs
+    no more than its spans, not lines × spans."""
+    out = []
+    for i in range(bisect_right(spans, start, key=itemgetter(1)), len(spans)):
+        s, e = spans[i]
+        if s >= end:
+            break
+        out.append((max(s, start) - start, min(e, end) - start))
+    return out
+
+
+def _disjoint(spans) -> Spans:
+    """Sorted, and without a span starting inside the one before (which
+    ``marked`` would skip anyway)."""
+    out: Spans = []
+    for start, end in sorted(spans):
+        if not out or start >= out[-1][1]:
+            out.append((start, end))
+    return out
 
 
 def _inline(text: str, spans: Spans, note_href) -> Markup:
@@ -58,7 +80,7 @@ def render_text(text: str, spans: Spans = (), note_href=None) -> Markup:
     """A section's clean text as paragraphs, lists and tables.
 
     ``note_href(marker)`` gives the link for a footnote marker, or None."""
-    spans = list(spans)
+    spans = _disjoint(spans)
     lines, offset = [], 0
     for line in text.split("\n"):
         lines.append((line, offset))

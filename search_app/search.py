@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 from whoosh import collectors
@@ -157,35 +159,125 @@ class SearchResult:
 _SYLLABLES = syllable_analyzer()
 
 
+# Marks per text: the page shows a snippet, and a document page is read a
+# screen at a time; marking every one of a word's occurrences in a huge
+# section would hold a server thread for nothing.
+MAX_HIGHLIGHTS = 2000
+_HASH_MOD = (1 << 61) - 1  # a prime: rolling hashes of token windows
+_HASH_BASE = 1_000_003
+
+
+class _SequenceIndex:
+    """A query's sequences for matching in one pass: token ids, the lengths
+    of the sequences starting with each id (longest first), and a rolling
+    hash of each sequence, so a window of any length is checked in O(1)."""
+
+    def __init__(self, sequences):
+        self.ids: dict[str, int] = {}
+        for sequence in sequences:
+            for token in sequence:
+                self.ids.setdefault(token, len(self.ids) + 1)  # 0: not in the query
+        self.known = {tuple(self.ids[t] for t in sequence) for sequence in sequences if sequence}
+        lengths: dict[int, set[int]] = {}
+        for sequence in self.known:
+            lengths.setdefault(sequence[0], set()).add(len(sequence))
+        self.lengths = {first: sorted(sizes, reverse=True) for first, sizes in lengths.items()}
+        self.powers = {n: pow(_HASH_BASE, n, _HASH_MOD) for sizes in self.lengths.values() for n in sizes}
+        self.hashes = {(len(sequence), _hash_of(sequence)) for sequence in self.known}
+        self.longest = max(map(len, self.known), default=0)
+
+
+def _hash_of(ids) -> int:
+    value = 0
+    for x in ids:
+        value = (value * _HASH_BASE + x) % _HASH_MOD
+    return value
+
+
+def _sequence_index(built: BuiltQuery) -> _SequenceIndex:
+    """Built once per query: a document page marks every section with it."""
+    index = built.__dict__.get("_sequence_index")
+    if index is None:
+        index = built.__dict__["_sequence_index"] = _SequenceIndex(built.sequences)
+    return index
+
+
 def highlight_spans(text: str, built: BuiltQuery | None) -> list[tuple[int, int]]:
     """Character spans of the query's words and phrases, and of its numbers.
 
-    Whole units are marked ("dân vận", not every "dân" of "dân tộc").
+    Whole units are marked ("dân vận", not every "dân" of "dân tộc"); the
+    longest sequence starting at a token wins. At most MAX_HIGHLIGHTS, from
+    the start of the text.
     """
+    return find_highlights(text, built)[0]
+
+
+def find_highlights(
+    text: str, built: BuiltQuery | None, limit: int = MAX_HIGHLIGHTS
+) -> tuple[list[tuple[int, int]], bool]:
+    """``highlight_spans``, and whether marks were left out at ``limit``.
+
+    One pass over the tokens: each looks up only the lengths of the
+    sequences starting with it, and a window is compared by its rolling hash
+    (then verified), so the work is linear in the text whatever the query.
+    Tokens are read only as far as the marks kept reach."""
     if built is None:
-        return []
-    tokens = [
-        (t.text if built.accented else fold(t.text), t.startchar, t.endchar)
-        for t in _SYLLABLES(text, chars=True)
-    ]
-    longest_first = sorted(built.sequences, key=len, reverse=True)
-    spans = []
+        return [], False
+    index = _sequence_index(built)
+    stream = _SYLLABLES(text, chars=True)
+    ahead = index.longest + 256  # tokens read past the current one, a chunk at a time
+    offsets: list[tuple[int, int]] = []
+    ids: list[int] = []
+    prefix = [0]
+    value = 0
+    exhausted = False
+    words: list[tuple[int, int]] = []
     i = 0
-    while i < len(tokens):
-        for sequence in longest_first:
-            n = len(sequence)
-            if tuple(t[0] for t in tokens[i : i + n]) == sequence:
-                spans.append((tokens[i][1], tokens[i + n - 1][2]))
+    while len(words) < limit:
+        if not exhausted and len(ids) < i + index.longest:
+            for token in stream:
+                known = index.ids.get(token.text if built.accented else fold(token.text), 0)
+                value = (value * _HASH_BASE + known) % _HASH_MOD
+                ids.append(known)
+                offsets.append((token.startchar, token.endchar))
+                prefix.append(value)
+                if len(ids) >= i + ahead:
+                    break
+            else:
+                exhausted = True
+        if i >= len(ids):
+            break
+        for n in index.lengths.get(ids[i], ()):
+            if (
+                i + n <= len(ids)
+                and (n, (prefix[i + n] - prefix[i] * index.powers[n]) % _HASH_MOD) in index.hashes
+                and tuple(ids[i : i + n]) in index.known
+            ):
+                words.append((offsets[i][0], offsets[i + n - 1][1]))
                 i += n
                 break
         else:
             i += 1
-    spans += [(m.start, m.end) for m in find_numbers(text) if built.marks_number(m.key)]
-    return _merge(sorted(spans), text)
+    # Numbers only where the words were looked for.
+    scanned = text if len(words) < limit else text[: words[-1][1]]
+    numbers: list[tuple[int, int]] = []
+    for match in find_numbers(scanned):
+        if len(numbers) >= limit:
+            break
+        if built.marks_number(match.key):
+            numbers.append((match.start, match.end))
+    # Past the first list cut short, the other's marks are not all there.
+    cuts = [found[-1][1] for found in (words, numbers) if len(found) >= limit]
+    spans = _merge(sorted(words + numbers), text)
+    if cuts:
+        spans = [span for span in spans if span[1] <= min(cuts)]
+    return spans[:limit], bool(cuts) or len(spans) > limit
 
 
 def _merge(spans, text):
-    """Join spans separated only by spaces, so a phrase is marked as one."""
+    """Join spans separated only by spaces, so a phrase is marked as one.
+
+    ``spans`` sorted; each gap is looked at once, so linear in the text."""
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and (start <= merged[-1][1] or not text[merged[-1][1] : start].strip()):
@@ -196,13 +288,25 @@ def _merge(spans, text):
 
 
 def make_snippet(text: str, spans, width: int = SNIPPET_CHARS):
-    """The window of ``text`` holding the most highlights, cut at spaces."""
+    """The window of ``text`` holding the most highlights, cut at spaces.
+
+    ``spans`` sorted and not overlapping (as highlight_spans gives them).
+    Each candidate window starts a little before a span; as the candidates
+    move right, the first span inside and the first span past the end only
+    move right too, so two pointers count every window in one pass."""
     if len(text) <= width:
         return text, list(spans)
+    spans = sorted(spans)
+    size = len(spans)
     best_start, best_count = 0, -1
+    first = past = 0  # spans[first:past]: those inside the window
     for start, _ in spans or [(0, 0)]:
         begin = max(0, start - width // 4)
-        count = sum(1 for s, e in spans if s >= begin and e <= begin + width)
+        while first < size and spans[first][0] < begin:
+            first += 1
+        while past < size and spans[past][1] <= begin + width:
+            past += 1
+        count = max(0, past - first)
         if count > best_count:
             best_start, best_count = begin, count
     begin = best_start
@@ -216,7 +320,9 @@ def make_snippet(text: str, spans, width: int = SNIPPET_CHARS):
     prefix = "…" if begin > 0 else ""
     suffix = "…" if end < len(text) else ""
     shift = len(prefix) - begin
-    inside = [(s + shift, e + shift) for s, e in spans if s >= begin and e <= end]
+    low = bisect_left(spans, begin, key=itemgetter(0))
+    high = bisect_right(spans, end, key=itemgetter(1))
+    inside = [(s + shift, e + shift) for s, e in spans[low:high]]
     return prefix + text[begin:end] + suffix, inside
 
 

@@ -19,6 +19,9 @@ from search_app.render import marked, passage_citation, quote_from, render_text,
 from search_app.search import FACETS, MAX_HIGHLIGHTS, find_highlights, highlight_spans, search_page
 
 blueprint = Blueprint("views", __name__)
+blueprint.add_app_template_filter(short)
+blueprint.add_app_template_filter(in_quotes)
+FACET_SHOWN = 8  # values per facet before "more"
 
 
 @blueprint.app_context_processor
@@ -27,9 +30,6 @@ def _index_warning() -> dict:
     is damaged (store.open_current)."""
     holder = current_app.extensions.get("tracuu_index")
     return {"index_warning": holder.warning if holder is not None else ""}
-blueprint.add_app_template_filter(short)
-blueprint.add_app_template_filter(in_quotes)
-FACET_SHOWN = 8  # values per facet before "more"
 
 
 def _index():
@@ -142,7 +142,8 @@ def _search_state() -> dict:
 
 
 LONG_QUERY_NOTE = (
-    f"Câu tìm kiếm dài: chỉ tô sáng các từ trong {MAX_MARKED_SYLLABLES} tiếng đầu; các từ sau không được tô sáng."
+    f"Câu tìm kiếm dài: chỉ tô sáng các từ trong {MAX_MARKED_SYLLABLES} tiếng đầu; "
+    "các từ sau không được tô sáng."
 )
 MANY_HITS_NOTE = f"Có mục khớp quá nhiều chỗ: mỗi mục chỉ tô sáng {MAX_HIGHLIGHTS} chỗ đầu."
 
