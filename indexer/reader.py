@@ -5,7 +5,9 @@ BE) and BOM-less UTF-16, recognised by its NUL-byte pattern (every other
 byte of ASCII text is NUL). Anything else is refused with an
 :class:`UnreadableFile` that carries a short Vietnamese reason for the user.
 
-Only ``.txt`` and ``.md`` files are documents (:data:`DOCUMENT_SUFFIXES`).
+``.txt``, ``.md`` and Word ``.docx`` files are documents
+(:data:`DOCUMENT_SUFFIXES`); a .docx file is written out as the text the
+parser reads (indexer.word).
 Standard library only.
 """
 
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from analyzers.normalize import nfc
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".docx")
 
 REASON_EMPTY = "tệp rỗng"
 REASON_BINARY = "không phải văn bản (tệp nhị phân)"
@@ -37,7 +39,7 @@ class UnreadableFile(Exception):
 
 
 def is_document(path: Path) -> bool:
-    """True for a file name that is a document (``.txt`` / ``.md``, any case)."""
+    """True for a file name that is a document (DOCUMENT_SUFFIXES, any case)."""
     return Path(path).suffix.lower() in DOCUMENT_SUFFIXES
 
 
@@ -129,6 +131,8 @@ def read_text(path: Path) -> str:
     binary file, or bytes that are neither UTF-8 nor UTF-16.
     """
     path = Path(path)
+    if path.suffix.lower() == ".docx":
+        return _read_docx(path)
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -139,3 +143,20 @@ def read_text(path: Path) -> str:
         return decode_bytes(data)
     except ValueError as error:
         raise UnreadableFile(path, str(error)) from None
+
+
+def _read_docx(path: Path) -> str:
+    from indexer.word import BrokenDocx, docx_text  # python-docx loads only for Word files
+
+    try:
+        if path.stat().st_size == 0:
+            raise UnreadableFile(path, REASON_EMPTY)
+        text = docx_text(path)
+    except BrokenDocx as error:
+        raise UnreadableFile(path, str(error)) from None
+    except OSError as error:
+        raise UnreadableFile(path, f"không đọc được tệp ({error.strerror or error})") from None
+    text = nfc(text)
+    if not text.strip():
+        raise UnreadableFile(path, REASON_EMPTY)
+    return text

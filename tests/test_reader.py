@@ -121,9 +121,9 @@ def test_missing_file_is_refused(tmp_path):
 
 
 def test_only_txt_and_md_are_documents():
-    assert DOCUMENT_SUFFIXES == (".txt", ".md")
-    assert is_document(Path("a/KL-69.TXT")) and is_document(Path("b.md"))
-    assert not is_document(Path("c.docx")) and not is_document(Path("d.meta.toml"))
+    assert DOCUMENT_SUFFIXES == (".txt", ".md", ".docx")
+    assert is_document(Path("a/KL-69.TXT")) and is_document(Path("b.md")) and is_document(Path("c.DOCX"))
+    assert not is_document(Path("c.pdf")) and not is_document(Path("d.meta.toml"))
 
 
 def test_sample_corpus_files_read_as_nfc_without_carriage_returns():
