@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.store import IndexMissing
-from search_app.documents import document_sections, find_document
+from search_app.documents import document_sections, find_document, original_file
 from search_app.params import BadParameter, parse_search_args
-from search_app.present import api_item, document_fields, passage_item
+from search_app.present import api_item, document_fields, passage_item, permalink
 from search_app.query import QueryError
 from search_app.search import search_page
 
@@ -83,6 +83,7 @@ def document(doc_id: str):
             "sections": sections,
             "cites": cites,
             "cited_by": meta.get("cited_by", []),
+            "original_url": permalink(meta["doc_id"]) + "/original" if original_file(index, meta) else None,
         }
     )
 

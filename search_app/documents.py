@@ -3,7 +3,10 @@ sections' text from the stored fields."""
 
 from __future__ import annotations
 
+import mimetypes
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from indexer.store import OpenIndex
 
@@ -23,6 +26,37 @@ def find_document(index: OpenIndex, doc_id: str) -> dict | None:
     """A document by id (its file stem, any letters). The id is only ever a
     key of the catalog, never a path."""
     return index.documents.get(doc_id)
+
+
+# The document formats' types, whatever the system's mime.types holds.
+MEDIA_TYPES = {
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".pdf": "application/pdf",
+}
+
+
+def original_file(index: OpenIndex, meta: dict) -> tuple[Path, str] | None:
+    """The document's file in the corpus folder the index was built from,
+    with its media type; None when it is gone or would lie outside that
+    folder (a file name is only ever one the catalog holds, and a link
+    out of the folder is never followed)."""
+    folder = index.catalog.get("corpus_dir")
+    name = meta.get("file") or ""
+    if not folder or not name or Path(name).name != name:
+        return None
+    root = Path(folder).resolve()
+    try:
+        path = (root / name).resolve(strict=True)
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return None
+    if path.parent != root or not regular:
+        return None
+    media_type = MEDIA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return path, media_type
 
 
 def document_sections(index: OpenIndex, meta: dict) -> list[DocSection]:

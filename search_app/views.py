@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 
 from indexer.metadata import display_date
 from indexer.schema import slug
 from indexer.store import IndexDamaged, IndexMissing
 from search_app.labels import FACET_LABELS, SORT_LABELS, source_label
-from search_app.documents import document_sections, find_document
+from search_app.documents import document_sections, find_document, original_file
 from search_app.params import BadParameter, SearchRequest, parse_search_args
 from search_app.present import passage_item, permalink
 from search_app.query import (
@@ -232,8 +232,22 @@ def document(doc_id: str):
         inferred=_inferred(index, meta),
         display_date=display_date,
         document_link=permalink(meta["doc_id"]),
+        original=original_file(index, meta),
         back_url=url_for("views.home", **_search_state()),
     )
+
+
+@blueprint.get("/doc/<doc_id>/original")
+def original(doc_id: str):
+    """The document's original file, as an attachment of its own type: what
+    staff check a passage against. Links and citations stay on /doc/."""
+    index = _index()
+    meta = find_document(index, doc_id)
+    found = original_file(index, meta) if meta is not None else None
+    if found is None:
+        abort(404)
+    path, media_type = found
+    return send_file(path, mimetype=media_type, as_attachment=True, download_name=path.name, max_age=0)
 
 
 def _cited_text(c: dict) -> str:
