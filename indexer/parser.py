@@ -224,14 +224,23 @@ class _Unit:
         return self._text[1]
 
 
+CELL_SEPARATOR = " | "
+
+
 def _table_row(line: str) -> str:
     if "\t" in line:
         cells = line.split("\t")
     else:
         cells = line.strip().strip("|").split("|")
     cleaned = [clean_inline(cell) for cell in cells]
-    cleaned = [c for c in cleaned if c and not re.fullmatch(r":?-{2,}:?", c)]
-    return " | ".join(cleaned)
+    if all(re.fullmatch(r":?-{2,}:?", c) for c in cleaned if c):
+        return ""  # a markdown table's rule line (or an empty row)
+    # Empty cells keep their place, so every value stays under its column's
+    # header (a row without an "Stt" would shift left); the trailing ones
+    # only pad, and the page pads short rows again.
+    while cleaned and not cleaned[-1]:
+        cleaned.pop()
+    return CELL_SEPARATOR.join(cleaned)
 
 
 def _is_table_line(line: str) -> bool:
