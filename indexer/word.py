@@ -12,8 +12,9 @@ attachment, signature and ``Nơi nhận``) applies to it unchanged:
 - real Word footnotes (``footnotes.xml``) are numbered in the order of their
   references, as Word shows them, and written after the body: the parser
   attaches each to the section holding its marker;
-- tables give one line per row, cells separated by tabs (merged cells:
-  a horizontally merged cell once, a vertically merged one empty below);
+- tables give one line per row, cells separated by tabs; a merged cell
+  gives its text once and leaves the other columns or rows it covers empty,
+  so every value stays under its header;
 - headers and footers are left out (they are other parts of the package);
 - tracked changes are read as accepted: insertions kept, deletions dropped.
 
@@ -146,6 +147,11 @@ class _Writer:
                 )
                 # A tab inside a cell would read as a new cell.
                 cells.append(_plain(text).replace("\t", " "))
+                span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+                if span is not None and span.get(qn("w:val"), "1").isdigit():
+                    # A cell merged across columns: the columns it covers stay
+                    # empty, so the next values stay under their headers.
+                    cells.extend([""] * (int(span.get(qn("w:val"))) - 1))
             if any(c.strip() for c in cells):
                 rows.append("\t".join(cells))
         if rows:

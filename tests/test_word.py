@@ -123,3 +123,23 @@ def test_a_broken_docx_is_reported_by_reason(tmp_path, content):
     with pytest.raises(UnreadableFile) as error:
         read_text(path)
     assert "docx" in error.value.reason or "rỗng" in error.value.reason
+
+
+def test_merged_cells_leave_every_value_under_its_header(tmp_path):
+    def build(document):
+        table = document.add_table(rows=4, cols=4)
+        for c, value in enumerate(["Stt", "Nội dung", "Đơn vị tính", "Mục tiêu"]):
+            table.cell(0, c).text = value
+        table.cell(1, 0).merge(table.cell(2, 0)).text = "1"  # vMerge: one Stt for two rows
+        table.cell(1, 1).text, table.cell(1, 2).text, table.cell(1, 3).text = "Giảm nghèo", "%", "4"
+        table.cell(2, 1).text, table.cell(2, 2).text, table.cell(2, 3).text = "Tăng hộ giỏi", "%", "5"
+        table.cell(3, 0).merge(table.cell(3, 1)).text = "Tổng hợp"  # gridSpan over two columns
+        table.cell(3, 2).text, table.cell(3, 3).text = "%", "9"
+
+    rows = docx_text(_document(tmp_path, build)).strip().split("\n")
+    assert rows == [
+        "Stt\tNội dung\tĐơn vị tính\tMục tiêu",
+        "1\tGiảm nghèo\t%\t4",
+        "\tTăng hộ giỏi\t%\t5",
+        "Tổng hợp\t\t%\t9",
+    ]
