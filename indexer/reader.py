@@ -5,9 +5,9 @@ BE) and BOM-less UTF-16, recognised by its NUL-byte pattern (every other
 byte of ASCII text is NUL). Anything else is refused with an
 :class:`UnreadableFile` that carries a short Vietnamese reason for the user.
 
-``.txt``, ``.md`` and Word ``.docx`` files are documents
-(:data:`DOCUMENT_SUFFIXES`); a .docx file is written out as the text the
-parser reads (indexer.word).
+``.txt``, ``.md`` and Word ``.docx`` and ``.doc`` files are documents
+(:data:`DOCUMENT_SUFFIXES`); a Word file is written out as the text the
+parser reads (indexer.word; LibreOffice converts a .doc first).
 Standard library only.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from analyzers.normalize import nfc
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".docx")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".docx", ".doc")
 
 REASON_EMPTY = "tệp rỗng"
 REASON_BINARY = "không phải văn bản (tệp nhị phân)"
@@ -131,7 +131,7 @@ def read_text(path: Path) -> str:
     binary file, or bytes that are neither UTF-8 nor UTF-16.
     """
     path = Path(path)
-    if path.suffix.lower() == ".docx":
+    if path.suffix.lower() in (".docx", ".doc"):
         return _read_docx(path)
     try:
         data = path.read_bytes()
@@ -146,12 +146,12 @@ def read_text(path: Path) -> str:
 
 
 def _read_docx(path: Path) -> str:
-    from indexer.word import BrokenDocx, docx_text  # python-docx loads only for Word files
+    from indexer.word import BrokenDocx, doc_text, docx_text  # python-docx loads only for Word files
 
     try:
         if path.stat().st_size == 0:
             raise UnreadableFile(path, REASON_EMPTY)
-        text = docx_text(path)
+        text = doc_text(path) if path.suffix.lower() == ".doc" else docx_text(path)
     except BrokenDocx as error:
         raise UnreadableFile(path, str(error)) from None
     except OSError as error:

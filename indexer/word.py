@@ -24,6 +24,10 @@ python-docx reads the package; the XML walk here is what it has no API for
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -34,6 +38,9 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 REASON_BROKEN = "tệp Word (.docx) hỏng hoặc không phải tệp .docx"
+# A .doc file LibreOffice has not converted by then is given up on.
+CONVERT_TIMEOUT_S = 120
+SOFFICE = "soffice"
 
 _P, _R, _T, _TBL, _TR, _TC = (qn(t) for t in ("w:p", "w:r", "w:t", "w:tbl", "w:tr", "w:tc"))
 _SKIPPED = {qn(t) for t in ("w:del", "w:moveFrom", "w:pPr", "w:rPr", "w:fldSimple_instr")}
@@ -66,6 +73,37 @@ def docx_text(path: Path) -> str:
         text = " ".join(filter(None, (writer.inline(p, notes=False) for p in element.iter(_P))))
         writer.blocks.append(f"<sup>{number}</sup> {text.strip()}")
     return "\n\n".join(b for b in writer.blocks if b.strip()) + "\n"
+
+
+def doc_text(path: Path) -> str:
+    """A Word 97–2003 (.doc) file's text: LibreOffice (headless) converts it
+    to .docx, read as any .docx. Raises BrokenDocx with the reason, naming
+    the Debian package when LibreOffice is not installed."""
+    soffice = shutil.which(SOFFICE)
+    if soffice is None:
+        raise BrokenDocx(
+            "cần LibreOffice để đọc tệp .doc (Word 97–2003): "
+            "apt-get install libreoffice-writer-nogui"
+        )
+    with tempfile.TemporaryDirectory(prefix="tracuu-doc-") as work:
+        # A profile of its own: two workers converting at once would
+        # otherwise fight over the user's LibreOffice profile.
+        profile = Path(work, "profile").as_uri()
+        command = [
+            soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+            "--convert-to", "docx:MS Word 2007 XML", "--outdir", work, str(Path(path).resolve()),
+        ]
+        try:
+            subprocess.run(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                timeout=CONVERT_TIMEOUT_S, check=False, env={**os.environ, "HOME": work},
+            )
+        except subprocess.TimeoutExpired:
+            raise BrokenDocx(f"LibreOffice không chuyển được tệp .doc trong {CONVERT_TIMEOUT_S} giây") from None
+        converted = Path(work, Path(path).stem + ".docx")
+        if not converted.is_file():
+            raise BrokenDocx("tệp .doc hỏng hoặc LibreOffice không đọc được")
+        return docx_text(converted)
 
 
 def _on(element, name: str) -> bool | None:

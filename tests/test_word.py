@@ -143,3 +143,49 @@ def test_merged_cells_leave_every_value_under_its_header(tmp_path):
         "\tTăng hộ giỏi\t%\t5",
         "Tổng hợp\t\t%\t9",
     ]
+
+
+# ------------------------------------------------------------ Word 97–2003
+
+
+def _libreoffice(source_dir, target, extension):
+    """Convert every file of ``source_dir`` with LibreOffice into ``target``."""
+    import subprocess
+
+    profile = (target / "profile").as_uri()
+    files = sorted(str(p) for p in source_dir.iterdir() if p.is_file())
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", extension,
+         "--outdir", str(target), *files],
+        check=True, capture_output=True, timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def doc_corpus(word_corpus, tmp_path_factory):
+    """The .docx samples saved as Word 97–2003 by LibreOffice (through ODF:
+    its direct .docx → .doc export drops python-docx's tables)."""
+    odt = tmp_path_factory.mktemp("odt")
+    _libreoffice(word_corpus, odt, "odt")
+    folder = tmp_path_factory.mktemp("doc")
+    _libreoffice(odt, folder, "doc")
+    return folder
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem[:3])
+def test_a_doc_sample_parses_as_its_text(doc_corpus, sample):
+    word = doc_corpus / f"{sample.stem}.doc"
+    assert _parsed(word, read_text(word)) == _parsed(sample, read_text(sample))
+
+
+def test_a_doc_without_libreoffice_names_what_to_install(doc_corpus, monkeypatch):
+    monkeypatch.setattr("indexer.word.SOFFICE", "khong-co-soffice")
+    with pytest.raises(UnreadableFile, match="apt-get install libreoffice-writer-nogui"):
+        read_text(doc_corpus / "003_064c99f8bc1e6bb7.doc")
+
+
+def test_a_broken_doc_is_reported(tmp_path):
+    path = tmp_path / "hong.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)  # an OLE header and nothing else
+    with pytest.raises(UnreadableFile, match=r"\.doc"):
+        read_text(path)

@@ -77,14 +77,21 @@ def write_docx(text: str, path: Path) -> Path:
             body_blocks.append(block)
         page_broke = False
     ids: dict[str, int] = {}
+    previous_table = False
     for block in body_blocks:
         if all("\t" in line for line in block):
+            if previous_table:
+                # Word keeps two tables apart only with a paragraph between
+                # them; LibreOffice joins them otherwise.
+                document.add_paragraph()
+            previous_table = True
             rows = [line.split("\t") for line in block]
             table = document.add_table(rows=len(rows), cols=max(map(len, rows)))
             for r, cells in enumerate(rows):
                 for c, cell in enumerate(cells):
                     table.cell(r, c).text = cell
             continue
+        previous_table = False
         first = block[0]
         level = len(first) - len(first.lstrip("#"))
         if level and first[level : level + 1] in (" ", "*"):
