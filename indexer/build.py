@@ -115,7 +115,34 @@ def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
             kind = path.suffix or "(không có đuôi)"
             reason = f"định dạng {kind} chưa được hỗ trợ (chỉ {', '.join(DOCUMENT_SUFFIXES)})"
             others.append(Skipped(path.name, reason))
-    return documents, others
+    return _one_file_per_id(documents, others)
+
+
+# Which file of a document saved in several formats is read: the richest.
+FORMAT_PREFERENCE = (".docx", ".doc", ".pdf", ".md", ".txt")
+
+
+def _one_file_per_id(documents: list[Path], others: list[Skipped]) -> tuple[list[Path], list[Skipped]]:
+    """A document's id is its file stem: of files sharing one (``kl69.txt``
+    and ``kl69.docx``), one is read and the others are reported, never
+    merged into one document silently."""
+    by_stem: dict[str, list[Path]] = {}
+    for path in documents:
+        by_stem.setdefault(path.stem, []).append(path)
+    kept = []
+    for path in documents:
+        group = by_stem[path.stem]
+        chosen = min(group, key=lambda p: (_preference(p), p.name))
+        if path == chosen:
+            kept.append(path)
+        else:
+            others.append(Skipped(path.name, f"trùng mã văn bản “{path.stem}” với tệp {chosen.name}, tệp đó được đọc"))
+    return kept, others
+
+
+def _preference(path: Path) -> int:
+    suffix = path.suffix.lower()
+    return FORMAT_PREFERENCE.index(suffix) if suffix in FORMAT_PREFERENCE else len(FORMAT_PREFERENCE)
 
 
 def load_corpus(corpus_dir: Path, progress: bool = False):

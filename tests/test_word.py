@@ -189,3 +189,15 @@ def test_a_broken_doc_is_reported(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)  # an OLE header and nothing else
     with pytest.raises(UnreadableFile, match=r"\.doc"):
         read_text(path)
+
+
+def test_two_files_with_one_id_are_reported_not_merged(word_corpus, make_corpus, tmp_path):
+    stem = "003_064c99f8bc1e6bb7"
+    corpus = make_corpus({f"{stem}.txt": (CORPUS / f"{stem}.txt").read_text(encoding="utf-8")})
+    (corpus / f"{stem}.docx").write_bytes((word_corpus / f"{stem}.docx").read_bytes())
+    report = build_index(corpus, tmp_path / "index")
+    assert report.documents == 1
+    assert [(s.file, s.reason) for s in report.skipped] == [
+        (f"{stem}.txt", f"trùng mã văn bản “{stem}” với tệp {stem}.docx, tệp đó được đọc")
+    ]
+    assert open_current(tmp_path / "index").documents[stem]["file"] == f"{stem}.docx"
