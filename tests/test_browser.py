@@ -154,3 +154,22 @@ def test_works_without_javascript(server, browser):
     assert citation.startswith("Kết luận số 69-KL/TU, ngày 09/4/2021 của Ban Thường vụ Tỉnh ủy Lai Châu")
     context.close()
 
+
+
+def test_a_table_keeps_its_columns_and_the_original_downloads(server, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
+    page = context.new_page()
+    page.goto(server + "/doc/000_8b1cbe83c3de1fbc#bieu-tong-hop")
+    rows = page.locator("[id='bieu-tong-hop'] table tr")
+    header = rows.nth(0).locator("th").all_inner_texts()
+    assert header == ["Stt", "Nội dung", "Đơn vị tính", "Mục tiêu giai đoạn 2021-2025", "Ghi chú"]
+    second = rows.nth(2).locator("td").all_inner_texts()
+    assert second[:4] == ["", "Tăng tỷ lệ hộ sản xuất kinh doanh giỏi hàng năm.", "%", "5"]
+    page.locator("[id='bieu-tong-hop']").screenshot(path=str(SCREENSHOTS / "document-table.png"))
+    with page.expect_download() as download:
+        page.click("text=Tải bản gốc (TXT)")
+    saved = download.value.path()
+    assert Path(saved).read_bytes() == (CORPUS / "000_8b1cbe83c3de1fbc.txt").read_bytes()
+    assert download.value.suggested_filename == "000_8b1cbe83c3de1fbc.txt"
+    context.close()
