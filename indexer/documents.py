@@ -22,7 +22,8 @@ from indexer.issuers import canonical_issuer, issuer_level
 from indexer.metadata import apply_sidecar, extract_metadata, formal_citation, load_sidecar
 from indexer.model import Metadata, ParsedDocument, Section
 from indexer.parser import parse_document
-from indexer.reader import read_text
+from indexer.pages import section_pages
+from indexer.reader import read_document
 from indexer.schema import slug
 from indexer.topics import count_cues, document_topics, section_labels
 
@@ -34,6 +35,9 @@ class CorpusDocument:
     parsed: ParsedDocument
     metadata: Metadata
     warnings: list[str] = field(default_factory=list)
+    # Section id → [first page, last page] in a paged original (indexer.pages).
+    pages: dict[str, list[int]] = field(default_factory=dict)
+    origin: str = ""  # how the text was had when not as written ("ocr")
     # Worked out once per document (context_views, filter_slugs).
     _line_views: dict[str, TextViews] = field(default_factory=dict, init=False, repr=False, compare=False)
     _filter_slugs: dict[tuple, dict] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -83,10 +87,12 @@ class CorpusDocument:
 
 def load_document(path: Path) -> CorpusDocument:
     """Read, parse and describe one file. Raises UnreadableFile."""
-    text = read_text(path)
-    parsed = parse_document(path.stem, text, path)
+    decoded = read_document(path)
+    parsed = parse_document(path.stem, decoded.text, path)
     metadata = extract_metadata(parsed)
-    document = CorpusDocument(parsed, metadata)
+    document = CorpusDocument(parsed, metadata, origin=decoded.origin)
+    if decoded.pages:
+        document.pages = section_pages(parsed, decoded.text, decoded.pages)
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
     if sidecar.exists():
         try:
@@ -206,9 +212,10 @@ def catalog_entry(document: CorpusDocument) -> dict:
         "cites": section_citations(document, own),
         "sections": [
             {"section_id": s.section_id, "heading": s.heading, "level": s.level}
+            | ({"pages": document.pages[s.section_id]} if s.section_id in document.pages else {})
             for s in parsed.sections
         ],
-    }
+    } | ({"origin": document.origin} if document.origin else {})
 
 
 def indexed_sections(document: CorpusDocument) -> list[Section]:

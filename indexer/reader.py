@@ -14,6 +14,7 @@ Standard library only.
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzers.normalize import nfc
@@ -122,6 +123,23 @@ def decode_bytes(data: bytes) -> str:
     if not text.strip():
         raise ValueError(REASON_EMPTY)
     return text
+
+
+@dataclass
+class Decoded:
+    """A document file's text, in the form the parser reads."""
+
+    text: str
+    # (offset in text, page number) where each page starts: paged originals only.
+    pages: list[tuple[int, int]] = field(default_factory=list)
+    # How the text was had when not as written: "ocr" for a scan.
+    origin: str = ""
+
+
+def read_document(path: Path) -> Decoded:
+    """The text of a document file, with its pages when the original has
+    them. Raises :class:`UnreadableFile` as ``read_text`` does."""
+    return Decoded(read_text(path))
 
 
 def read_text(path: Path) -> str:

@@ -71,7 +71,7 @@ def document(doc_id: str):
     if meta is None:
         return _error(f"Không có văn bản “{doc_id[:80]}”.", 404)
     sections = [
-        {"section_id": s.section_id, "heading": s.heading, "path": s.path, "text": s.text}
+        {"section_id": s.section_id, "heading": s.heading, "path": s.path, "text": s.text, "pages": s.pages}
         for s in document_sections(index, meta)
     ]
     cites = [{name: c[name] for name in CITE_FIELDS} for c in meta.get("cites", [])]
@@ -79,6 +79,7 @@ def document(doc_id: str):
         document_fields(meta)
         | {
             "citation": meta.get("citation", ""),
+            "origin": meta.get("origin", ""),
             "topics": meta.get("topics", []),
             "sections": sections,
             "cites": cites,

@@ -20,6 +20,7 @@ class DocSection:
     text: str = ""
     footnotes: list[dict] = field(default_factory=list)
     indexed: bool = False  # a passage of its own (headings without text are not)
+    pages: list[int] | None = None  # [first, last] page in a paged original
 
 
 def find_document(index: OpenIndex, doc_id: str) -> dict | None:
@@ -78,6 +79,7 @@ def document_sections(index: OpenIndex, meta: dict) -> list[DocSection]:
                 text=found["text"] if found else "",
                 footnotes=found.get("footnotes") or [] if found else [],
                 indexed=found is not None,
+                pages=entry.get("pages"),
             )
         )
         if level > 0:

@@ -178,6 +178,12 @@ def section_label(heading: str, path: list[str]) -> str:
     return ", ".join(pieces)
 
 
+def page_label(pages) -> str:
+    """[3, 3] → "Trang 3"; [3, 4] → "Trang 3–4"."""
+    first, last = pages
+    return f"Trang {first}" if first == last else f"Trang {first}–{last}"
+
+
 def short(heading: str, limit: int = 50) -> str:
     """Ancestors in a breadcrumb: enough to recognise, not whole headings."""
     if len(heading) <= limit:

@@ -15,12 +15,15 @@ from search_app.present import passage_item, permalink
 from search_app.query import (
     MAX_MARKED_SYLLABLES, MAX_QUERY_CHARS, BuiltQuery, QueryError, build_query, first_syllables, parse_query,
 )
-from search_app.render import marked, passage_citation, quote_from, render_text, section_label, short, in_quotes
+from search_app.render import (
+    in_quotes, marked, page_label, passage_citation, quote_from, render_text, section_label, short,
+)
 from search_app.search import FACETS, MAX_HIGHLIGHTS, find_highlights, highlight_spans, search_page
 
 blueprint = Blueprint("views", __name__)
 blueprint.add_app_template_filter(short)
 blueprint.add_app_template_filter(in_quotes)
+blueprint.add_app_template_filter(page_label)
 FACET_SHOWN = 8  # values per facet before "more"
 
 

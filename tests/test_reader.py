@@ -120,8 +120,8 @@ def test_missing_file_is_refused(tmp_path):
     assert error.value.reason.startswith("không đọc được tệp")
 
 
-def test_only_txt_and_md_are_documents():
-    assert DOCUMENT_SUFFIXES == (".txt", ".md", ".docx")
+def test_text_and_word_files_are_documents():
+    assert DOCUMENT_SUFFIXES == (".txt", ".md", ".docx", ".doc")
     assert is_document(Path("a/KL-69.TXT")) and is_document(Path("b.md")) and is_document(Path("c.DOCX"))
     assert not is_document(Path("c.pdf")) and not is_document(Path("d.meta.toml"))
 

@@ -354,7 +354,8 @@ def test_api_documents(client):
     full = get_json(client, f"/api/documents/{K69}")
     assert full["issuer"] == "Ban Thường vụ Tỉnh ủy Lai Châu"
     assert [s["section_id"] for s in full["sections"]][:3] == [OPENING, "1", "2"]
-    assert set(full["sections"][0]) == {"section_id", "heading", "path", "text"}
+    assert set(full["sections"][0]) == {"section_id", "heading", "path", "text", "pages"}
+    assert full["sections"][0]["pages"] is None and full["origin"] == ""  # a text file has no pages
 
 
 @pytest.mark.parametrize(
