@@ -91,6 +91,7 @@ def load_document(path: Path) -> CorpusDocument:
     parsed = parse_document(path.stem, decoded.text, path)
     metadata = extract_metadata(parsed)
     document = CorpusDocument(parsed, metadata, origin=decoded.origin)
+    document.warnings.extend(decoded.warnings)  # how the file was read (a legacy encoding)
     if decoded.pages:
         document.pages = section_pages(parsed, decoded.text, decoded.pages)
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)

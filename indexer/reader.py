@@ -2,12 +2,15 @@
 
 Accepted encodings: UTF-8 (with or without BOM), UTF-16 with a BOM (LE or
 BE) and BOM-less UTF-16, recognised by its NUL-byte pattern (every other
-byte of ASCII text is NUL). Anything else is refused with an
+byte of ASCII text is NUL), and the legacy Vietnamese TCVN3 and VNI when
+analyzers.legacy is sure of them (the document then carries a warning
+naming the encoding). Anything else is refused with an
 :class:`UnreadableFile` that carries a short Vietnamese reason for the user.
 
-``.txt``, ``.md`` and Word ``.docx`` and ``.doc`` files are documents
-(:data:`DOCUMENT_SUFFIXES`); a Word file is written out as the text the
-parser reads (indexer.word; LibreOffice converts a .doc first).
+``.txt``, ``.md``, Word ``.docx`` and ``.doc`` and ``.pdf`` files are
+documents (:data:`DOCUMENT_SUFFIXES`); a Word file is written out as the
+text the parser reads (indexer.word; LibreOffice converts a .doc first), and
+so is a PDF's text layer (indexer.pdf), with where its pages start.
 Standard library only.
 """
 
@@ -17,13 +20,15 @@ import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyzers.legacy import decode_legacy
 from analyzers.normalize import nfc
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".docx", ".doc")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".docx", ".doc", ".pdf")
 
 REASON_EMPTY = "tệp rỗng"
 REASON_BINARY = "không phải văn bản (tệp nhị phân)"
-REASON_UNDECODABLE = "không giải mã được: không phải UTF-8 hay UTF-16 (có thể là mã TCVN3/VNI)"
+REASON_UNDECODABLE = "không giải mã được: không phải UTF-8, UTF-16 hay mã TCVN3/VNI đủ chắc chắn"
+LEGACY_WARNING = "{name}: tệp mã {encoding} (bảng mã cũ), đã tự chuyển sang Unicode"
 
 # Control characters that never occur in a text document (tab, line feed,
 # vertical tab, form feed and carriage return do).
@@ -88,6 +93,13 @@ def _looks_binary(text: str) -> bool:
 
 def decode_bytes(data: bytes) -> str:
     """Decode ``data``; raises ``ValueError`` with a reason for the user."""
+    return _decode(data)[0]
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """``(text, legacy encoding)``: the encoding is "TCVN3" or "VNI" for a
+    legacy file, "" otherwise. Raises as ``decode_bytes``."""
+    legacy = ""
     if data.startswith(codecs.BOM_UTF8):
         try:
             text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
@@ -114,7 +126,11 @@ def decode_bytes(data: bytes) -> str:
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
-                raise ValueError(REASON_UNDECODABLE) from None
+                # Old files typed in the .VnTime or VNI-Times fonts.
+                decoded = decode_legacy(data)
+                if decoded is None:
+                    raise ValueError(REASON_UNDECODABLE) from None
+                text, legacy = decoded
     if _looks_binary(text):
         raise ValueError(REASON_BINARY)
     text = text.lstrip("\ufeff")
@@ -122,7 +138,7 @@ def decode_bytes(data: bytes) -> str:
     text = nfc(text)
     if not text.strip():
         raise ValueError(REASON_EMPTY)
-    return text
+    return text, legacy
 
 
 @dataclass
@@ -134,12 +150,21 @@ class Decoded:
     pages: list[tuple[int, int]] = field(default_factory=list)
     # How the text was had when not as written: "ocr" for a scan.
     origin: str = ""
+    # For the user, about how the file was read (a legacy encoding).
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_document(path: Path) -> Decoded:
     """The text of a document file, with its pages when the original has
     them. Raises :class:`UnreadableFile` as ``read_text`` does."""
-    return Decoded(read_text(path))
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".docx", ".doc"):
+        return Decoded(_read_docx(path))
+    if suffix == ".pdf":
+        return _read_pdf(path)
+    text, legacy = _read_plain(path)
+    return Decoded(text, warnings=[LEGACY_WARNING.format(name=path.name, encoding=legacy)] if legacy else [])
 
 
 def read_text(path: Path) -> str:
@@ -148,9 +173,11 @@ def read_text(path: Path) -> str:
     Raises :class:`UnreadableFile` for an empty or whitespace-only file, a
     binary file, or bytes that are neither UTF-8 nor UTF-16.
     """
-    path = Path(path)
-    if path.suffix.lower() in (".docx", ".doc"):
-        return _read_docx(path)
+    return read_document(path).text
+
+
+def _read_plain(path: Path) -> tuple[str, str]:
+    """A text file's text and its legacy encoding ("" when Unicode)."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -158,9 +185,25 @@ def read_text(path: Path) -> str:
     if not data:
         raise UnreadableFile(path, REASON_EMPTY)
     try:
-        return decode_bytes(data)
+        return _decode(data)
     except ValueError as error:
         raise UnreadableFile(path, str(error)) from None
+
+
+def _read_pdf(path: Path) -> Decoded:
+    from indexer.pdf import BrokenPdf, NoTextLayer, pdf_text  # pdfplumber loads only for PDFs
+
+    try:
+        if path.stat().st_size == 0:
+            raise UnreadableFile(path, REASON_EMPTY)
+        read = pdf_text(path)
+    except (BrokenPdf, NoTextLayer) as error:
+        raise UnreadableFile(path, str(error)) from None
+    except OSError as error:
+        raise UnreadableFile(path, f"không đọc được tệp ({error.strerror or error})") from None
+    if not read.text.strip():  # already NFC: page offsets point into it
+        raise UnreadableFile(path, REASON_EMPTY)
+    return Decoded(read.text, read.pages)
 
 
 def _read_docx(path: Path) -> str:

@@ -37,6 +37,8 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
+from analyzers.legacy import convert_run
+
 REASON_BROKEN = "tệp Word (.docx) hỏng hoặc không phải tệp .docx"
 # A .doc file LibreOffice has not converted by then is given up on.
 CONVERT_TIMEOUT_S = 120
@@ -58,7 +60,7 @@ def docx_text(path: Path) -> str:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as error:
         raise BrokenDocx(f"{REASON_BROKEN} ({type(error).__name__})") from None
-    writer = _Writer(_bold_styles(document), _heading_levels(document))
+    writer = _Writer(_bold_styles(document), _heading_levels(document), _Fonts(document))
     body = document.element.body
     for block in body.iterchildren():
         if block.tag == _P:
@@ -156,10 +158,69 @@ def _footnotes(document) -> dict[str, object]:
     return {}
 
 
+class _Fonts:
+    """The font a run is set in, as Word resolves it: the run's own
+    ``w:rFonts``, else its character style's, else its paragraph style's
+    (the default paragraph style when it names none), else the document
+    default; styles inherit through ``w:basedOn``. Only the name matters: a
+    legacy 8-bit font (.VnTime, VNI-Times) says how to read the run's text."""
+
+    def __init__(self, document):
+        styles = document.styles.element
+        own, parent = {}, {}
+        self.default_paragraph_style = None
+        for style in styles.iter(qn("w:style")):
+            style_id = style.get(qn("w:styleId"))
+            font = _font_of(style.find(qn("w:rPr")))
+            if font is not None:
+                own[style_id] = font
+            based = style.find(qn("w:basedOn"))
+            if based is not None:
+                parent[style_id] = based.get(qn("w:val"))
+            if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default"), "").lower() in ("1", "true", "on"):
+                self.default_paragraph_style = style_id
+        self.styles: dict[str, str] = {}
+        for style_id in set(own) | set(parent):
+            seen, current = set(), style_id
+            while current is not None and current not in seen:  # a basedOn loop ends here
+                if current in own:
+                    self.styles[style_id] = own[current]
+                    break
+                seen.add(current)
+                current = parent.get(current)
+        defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        self.default = _font_of(defaults) or ""
+
+    def of(self, run, p) -> str:
+        properties = run.find(qn("w:rPr"))
+        font = _font_of(properties)
+        if font is None and properties is not None:
+            style = properties.find(qn("w:rStyle"))
+            if style is not None:
+                font = self.styles.get(style.get(qn("w:val")))
+        if font is None:
+            style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            font = self.styles.get(style.get(qn("w:val")) if style is not None else self.default_paragraph_style)
+        return self.default if font is None else font
+
+
+def _font_of(properties) -> str | None:
+    """The font a ``w:rPr`` sets, None when it sets none. ``w:hAnsi`` first:
+    it is the font Word draws characters 0x80–0xFF with, where the legacy
+    encodings put their letters."""
+    fonts = properties.find(qn("w:rFonts")) if properties is not None else None
+    if fonts is None:
+        return None
+    if fonts.get(qn("w:hAnsiTheme")) or fonts.get(qn("w:asciiTheme")):
+        return ""  # a theme font (the theme's Latin font), never a legacy one
+    return fonts.get(qn("w:hAnsi")) or fonts.get(qn("w:ascii"))
+
+
 class _Writer:
-    def __init__(self, bold_styles: set[str], heading_levels: dict[str, int]):
+    def __init__(self, bold_styles: set[str], heading_levels: dict[str, int], fonts: _Fonts | None = None):
         self.bold_styles = bold_styles
         self.heading_levels = heading_levels
+        self.fonts = fonts
         self.blocks: list[str] = []
         self.note_numbers: dict[str, int] = {}  # footnote id → its number, in reference order
 
@@ -203,9 +264,11 @@ class _Writer:
         pieces: list[tuple[bool, str]] = []  # (bold, text)
         for run in _runs(p):
             bold = self._bold(run, paragraph_bold)
+            # Text in a TCVN3 or VNI font is its bytes as Windows-1252 characters.
+            font = self.fonts.of(run, p) if self.fonts is not None else ""
             for child in run.iterchildren():
                 if child.tag == _T:
-                    pieces.append((bold, child.text or ""))
+                    pieces.append((bold, convert_run(child.text or "", font)))
                 elif child.tag in (qn("w:tab"), qn("w:ptab")):
                     pieces.append((bold, " "))
                 elif child.tag in (qn("w:br"), qn("w:cr")):

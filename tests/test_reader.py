@@ -120,10 +120,11 @@ def test_missing_file_is_refused(tmp_path):
     assert error.value.reason.startswith("không đọc được tệp")
 
 
-def test_text_and_word_files_are_documents():
-    assert DOCUMENT_SUFFIXES == (".txt", ".md", ".docx", ".doc")
+def test_text_word_and_pdf_files_are_documents():
+    assert DOCUMENT_SUFFIXES == (".txt", ".md", ".docx", ".doc", ".pdf")
     assert is_document(Path("a/KL-69.TXT")) and is_document(Path("b.md")) and is_document(Path("c.DOCX"))
-    assert not is_document(Path("c.pdf")) and not is_document(Path("d.meta.toml"))
+    assert is_document(Path("c.Pdf"))
+    assert not is_document(Path("d.meta.toml")) and not is_document(Path("e.odt"))
 
 
 def test_sample_corpus_files_read_as_nfc_without_carriage_returns():
@@ -134,3 +135,16 @@ def test_sample_corpus_files_read_as_nfc_without_carriage_returns():
         text = read_text(path)
         assert "\r" not in text
         assert unicodedata.is_normalized("NFC", text)
+
+
+
+def test_legacy_tcvn3_and_vni_files_are_read_with_a_warning(tmp_path):
+    from analyzers.legacy import encode_legacy
+    from indexer.reader import read_document
+
+    text = "Thông báo kết luận của Ban Thường vụ Tỉnh ủy về công tác dân vận\n"
+    for encoding in ("TCVN3", "VNI"):
+        path = write(tmp_path, encode_legacy(text, encoding), f"{encoding}.txt")
+        assert read_text(path) == text
+        assert read_document(path).warnings == [f"{encoding}.txt: tệp mã {encoding} (bảng mã cũ), đã tự chuyển sang Unicode"]
+    assert read_document(write(tmp_path, text.encode("utf-8"), "utf8.txt")).warnings == []

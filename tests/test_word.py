@@ -201,3 +201,20 @@ def test_two_files_with_one_id_are_reported_not_merged(word_corpus, make_corpus,
         (f"{stem}.txt", f"trùng mã văn bản “{stem}” với tệp {stem}.docx, tệp đó được đọc")
     ]
     assert open_current(tmp_path / "index").documents[stem]["file"] == f"{stem}.docx"
+
+
+def test_runs_in_legacy_fonts_are_converted(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    heading = document.add_paragraph().add_run("kÕt luËn")
+    heading.font.name, heading.bold = ".VnTimeH", True  # capital font: lower-case codes drawn as capitals
+    paragraph = document.add_paragraph()
+    paragraph.add_run("cña Ban Th\xadêng vô ").font.name = ".VnTime"
+    paragraph.add_run("(Unicode)")
+    vni = document.styles.add_style("Vni", WD_STYLE_TYPE.PARAGRAPH)
+    vni.font.name = "VNI-Times"  # the font comes from the paragraph style
+    document.add_paragraph("Ñaûng boä tænh Lai Chaâu", style="Vni")
+    path = tmp_path / "legacy.docx"
+    document.save(path)
+    assert docx_text(path) == "**KẾT LUẬN**\n\ncủa Ban Thường vụ (Unicode)\n\nĐảng bộ tỉnh Lai Châu\n"
