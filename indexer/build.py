@@ -47,6 +47,7 @@ from indexer.gazetteer import DATA_FILE as GAZETTEER_FILE
 from indexer.issuers import DATA_FILE as ISSUERS_FILE
 from indexer.metadata import resolve_from_citations, resolve_numbers
 from indexer.model import METADATA_FIELDS, Metadata
+from indexer.ocr import prune_cache
 from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, is_document
 from indexer.schema import INDEX_FORMAT, build_schema
 from indexer.segments import codec as segment_codec
@@ -336,7 +337,20 @@ def _run(generation: Path, tasks, sizes, workers: int | None, defer: bool, bar) 
     # More chunks than workers: a slow one holds up less. Each chunk's
     # postings are held in memory until its segment is written.
     count = max(2 * workers if workers > 1 else 1, -(-sum(sizes) // CHUNK_MAX_BYTES))
-    return run_chunks(generation, split_chunks(tasks, sizes, count), workers, defer, bar.update)
+    return run_chunks(generation, split_chunks(tasks, sizes, count), workers, defer, _progress(bar))
+
+
+def _progress(bar):
+    """The workers' progress onto the bar: a count of files done, or a
+    note on a slow file (the page OCR is reading)."""
+
+    def report(step) -> None:
+        if isinstance(step, str):
+            bar.set_postfix_str(step, refresh=True)
+        else:
+            bar.update(step)
+
+    return report
 
 
 def build_index(
@@ -451,6 +465,7 @@ def _build_locked(corpus_dir: Path, index_root: Path, progress: bool, full: bool
         raise
     known = store.verified_files(was.generation) if was.generation is not None else None
     store.publish(index_root, generation, {"corpus_dir": str(corpus_dir.resolve())}, known)
+    prune_cache(index_root / store.OCR_CACHE, {r["sha256"] for r in records.values()})
     warnings = [w for _, r in sorted(records.items()) for w in r.get("warnings", ())]
     return BuildReport(
         documents=len(ordered),

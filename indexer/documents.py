@@ -85,9 +85,10 @@ class CorpusDocument:
         return {s.section_id: count_cues(f"{self.heading(s)}\n{s.searchable_text}") for s in self.parsed.sections}
 
 
-def load_document(path: Path) -> CorpusDocument:
-    """Read, parse and describe one file. Raises UnreadableFile."""
-    decoded = read_document(path)
+def load_document(path: Path, ocr_cache=None, notify=None) -> CorpusDocument:
+    """Read, parse and describe one file. Raises UnreadableFile.
+    ``ocr_cache`` and ``notify``: see reader.read_document."""
+    decoded = read_document(path, ocr_cache, notify)
     parsed = parse_document(path.stem, decoded.text, path)
     metadata = extract_metadata(parsed)
     document = CorpusDocument(parsed, metadata, origin=decoded.origin)

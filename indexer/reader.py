@@ -10,7 +10,8 @@ naming the encoding). Anything else is refused with an
 ``.txt``, ``.md``, Word ``.docx`` and ``.doc`` and ``.pdf`` files are
 documents (:data:`DOCUMENT_SUFFIXES`); a Word file is written out as the
 text the parser reads (indexer.word; LibreOffice converts a .doc first), and
-so is a PDF's text layer (indexer.pdf), with where its pages start.
+so is a PDF's text layer (indexer.pdf), with where its pages start, or,
+for a scan, the text OCR reads on its pages (indexer.ocr).
 Standard library only.
 """
 
@@ -154,15 +155,19 @@ class Decoded:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_document(path: Path) -> Decoded:
+def read_document(path: Path, ocr_cache=None, notify=None) -> Decoded:
     """The text of a document file, with its pages when the original has
-    them. Raises :class:`UnreadableFile` as ``read_text`` does."""
+    them. Raises :class:`UnreadableFile` as ``read_text`` does.
+
+    A scanned PDF is read by OCR (indexer.ocr): ``ocr_cache`` (an
+    ``ocr.OcrCache``) keeps the result for the next build, ``notify`` is
+    told the page being read."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".docx", ".doc"):
         return Decoded(_read_docx(path))
     if suffix == ".pdf":
-        return _read_pdf(path)
+        return _read_pdf(path, ocr_cache, notify)
     text, legacy = _read_plain(path)
     return Decoded(text, warnings=[LEGACY_WARNING.format(name=path.name, encoding=legacy)] if legacy else [])
 
@@ -190,20 +195,25 @@ def _read_plain(path: Path) -> tuple[str, str]:
         raise UnreadableFile(path, str(error)) from None
 
 
-def _read_pdf(path: Path) -> Decoded:
-    from indexer.pdf import BrokenPdf, NoTextLayer, pdf_text  # pdfplumber loads only for PDFs
+def _read_pdf(path: Path, ocr_cache, notify) -> Decoded:
+    from indexer.ocr import OcrFailed, OcrUnavailable, ocr_pdf  # pdfplumber loads only for PDFs
+    from indexer.pdf import BrokenPdf, NoTextLayer, pdf_text
 
+    origin = ""
     try:
         if path.stat().st_size == 0:
             raise UnreadableFile(path, REASON_EMPTY)
-        read = pdf_text(path)
-    except (BrokenPdf, NoTextLayer) as error:
+        try:
+            read = pdf_text(path)
+        except NoTextLayer:
+            read, origin = ocr_pdf(path, ocr_cache, notify), "ocr"  # a scan
+    except (BrokenPdf, OcrFailed, OcrUnavailable) as error:
         raise UnreadableFile(path, str(error)) from None
     except OSError as error:
         raise UnreadableFile(path, f"không đọc được tệp ({error.strerror or error})") from None
     if not read.text.strip():  # already NFC: page offsets point into it
         raise UnreadableFile(path, REASON_EMPTY)
-    return Decoded(read.text, read.pages)
+    return Decoded(read.text, read.pages, origin)
 
 
 def _read_docx(path: Path) -> str:

@@ -46,6 +46,8 @@ DOCUMENTS = "documents.json"
 MANIFEST = "MANIFEST.json"
 PUBLISHED = "PUBLISHED"
 LOCK = ".build.lock"
+# What OCR read of scanned files, by content hash: kept across generations (indexer.ocr).
+OCR_CACHE = "ocr-cache"
 KEEP_GENERATIONS = 2
 
 

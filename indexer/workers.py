@@ -47,8 +47,10 @@ from indexer.documents import (
 )
 from indexer.metadata import document_citations, may_take_number
 from indexer.model import Metadata
+from indexer.ocr import OcrCache
 from indexer.reader import UnreadableFile
 from indexer.segments import WorkerSegmentWriter
+from indexer.store import OCR_CACHE
 
 # Pool memory of each segment writer for the postings that take Whoosh's own
 # path (the issuer's; see indexer.segments): Whoosh spills to temporary
@@ -91,12 +93,15 @@ def index_chunk(generation: str, tasks: list[FileTask], defer_unnumbered: bool, 
     failure writing the segment, stops the chunk."""
     result = ChunkResult()
     writer = None
+    # progress(1) when a file is done; progress("…") says what a slow file is at (OCR).
     try:
         for task in tasks:
             path = Path(task.path)
             outcome = FileOutcome(path.name, task.sha256)
             try:
-                document = load_document(path)
+                # OCR results go beside the generations, where the next build finds them.
+                cache = OcrCache(Path(generation).parent / OCR_CACHE, task.sha256)
+                document = load_document(path, cache, progress)
                 extracted = Metadata(**asdict(document.metadata))
                 source = document_source(document, task.sha256, extracted, document_citations(document.parsed))
                 outcome.source = source
