@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import errno
 import json
 import os
 import shutil
+import stat
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -48,7 +50,7 @@ from indexer.issuers import DATA_FILE as ISSUERS_FILE
 from indexer.metadata import resolve_from_citations, resolve_numbers
 from indexer.model import METADATA_FIELDS, Metadata
 from indexer.ocr import prune_cache
-from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, is_document
+from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, is_document, size_problem
 from indexer.schema import INDEX_FORMAT, build_schema
 from indexer.segments import codec as segment_codec
 from indexer.topics import DATA_FILE as TOPICS_FILE
@@ -98,25 +100,59 @@ class BuildReport:
 
 
 def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
-    """Documents to read, and what else is there, reported so nothing vanishes silently."""
+    """Documents to read, and what else is there, reported so nothing
+    vanishes silently: hidden files, subfolders, broken links and links out
+    of the folder, what is not a regular file (a FIFO would hang the read),
+    names that are not UTF-8, files over the size limit, other formats."""
     documents, others = [], []
+    root = corpus_dir.resolve()
     for path in sorted(corpus_dir.iterdir()):
-        if path.name.startswith("."):
-            continue
-        if path.is_dir():
-            reason = "thư mục con không được đọc (chỉ các tệp ngay trong thư mục văn bản)"
-            others.append(Skipped(path.name + "/", reason))
+        name = shown_name(path.name)
+        reason = _entry_problem(path, root)
+        if reason:
+            others.append(Skipped(name + "/" if path.is_dir() else name, reason))
         elif path.name.endswith(SIDECAR_SUFFIX):
             stem = path.name[: -len(SIDECAR_SUFFIX)]
             if not any((corpus_dir / f"{stem}{suffix}").is_file() for suffix in DOCUMENT_SUFFIXES):
-                others.append(Skipped(path.name, "tệp bổ sung không có văn bản đi kèm"))
+                others.append(Skipped(name, "tệp bổ sung không có văn bản đi kèm"))
         elif is_document(path):
             documents.append(path)
         else:
             kind = path.suffix or "(không có đuôi)"
-            reason = f"định dạng {kind} chưa được hỗ trợ (chỉ {', '.join(DOCUMENT_SUFFIXES)})"
-            others.append(Skipped(path.name, reason))
+            reason = f"định dạng {shown_name(kind)} chưa được hỗ trợ (chỉ {', '.join(DOCUMENT_SUFFIXES)})"
+            others.append(Skipped(name, reason))
     return _one_file_per_id(documents, others)
+
+
+def shown_name(name: str) -> str:
+    """A file name as it can be printed and stored: bytes that are not
+    UTF-8 (a name copied from an old Windows share) shown as \ufffd."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _entry_problem(path: Path, root: Path) -> str:
+    """Why an entry of the corpus folder is not read, or ""."""
+    if path.name.startswith("."):
+        return "tệp ẩn (tên bắt đầu bằng dấu chấm) không được đọc"
+    try:
+        info = path.stat()  # follows a link
+    except OSError as error:
+        if path.is_symlink():
+            if error.errno == errno.ELOOP:
+                return "liên kết tượng trưng lặp vòng"
+            return "liên kết tượng trưng hỏng (trỏ tới tệp không còn)"
+        return f"không đọc được ({error.strerror or error})"
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        return "liên kết trỏ ra ngoài thư mục văn bản: không được đọc"
+    if stat.S_ISDIR(info.st_mode):
+        return "thư mục con không được đọc (chỉ các tệp ngay trong thư mục văn bản)"
+    if not stat.S_ISREG(info.st_mode):
+        return "không phải tệp thường (FIFO, thiết bị hay socket)"
+    if shown_name(path.name) != path.name:
+        return "tên tệp không phải UTF-8 (chép từ máy Windows cũ?): hãy đổi tên tệp để lập chỉ mục"
+    if is_document(path):
+        return size_problem(path, info.st_size)
+    return ""
 
 
 # Which file of a document saved in several formats is read: the richest.
@@ -205,11 +241,19 @@ def build_catalog(
 
 def file_hash(path: Path) -> str:
     """SHA-256 of a document file and of its sidecar, if any: either changing
-    changes what is indexed."""
-    digest = hashlib.sha256(path.read_bytes())
+    changes what is indexed. Raises OSError when the document cannot be
+    read; a sidecar that cannot be is left out (reading the document
+    reports it)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
-    if sidecar.is_file():
-        digest.update(b"\0sidecar\0" + sidecar.read_bytes())
+    try:
+        if sidecar.is_file():
+            digest.update(b"\0sidecar\0" + sidecar.read_bytes())
+    except OSError:
+        digest.update(b"\0unreadable sidecar\0")
     return digest.hexdigest()
 
 
@@ -382,7 +426,13 @@ def _build_locked(corpus_dir: Path, index_root: Path, progress: bool, full: bool
     state = corpus_state(corpus_dir)  # before reading: a file changed meanwhile makes it stale
     data = data_state()
     files, skipped = corpus_files(corpus_dir)
-    hashes = {path.name: file_hash(path) for path in files}
+    hashes = {}
+    for path in list(files):
+        try:
+            hashes[path.name] = file_hash(path)
+        except OSError as error:  # unreadable, or gone since it was listed
+            files.remove(path)
+            skipped.append(Skipped(path.name, f"không đọc được tệp ({error.strerror or error})"))
     was = _previous(corpus_dir, index_root, data, full)
     previous, full_reason = was.catalog, was.full_reason
     plan = _plan(files, hashes, previous)
@@ -491,11 +541,16 @@ def corpus_state(corpus_dir: Path) -> dict[str, list[int]]:
     """Each entry of the folder with its size and modification time: any
     added, removed, changed or replaced file changes it, even one copied in
     with an older time."""
-    return {
-        p.name: [p.stat().st_size, p.stat().st_mtime_ns]
-        for p in sorted(corpus_dir.iterdir())
-        if not p.name.startswith(".")
-    }
+    state = {}
+    for p in sorted(corpus_dir.iterdir()):
+        if p.name.startswith("."):
+            continue
+        try:
+            info = p.stat()
+        except OSError:  # a broken link: it is there, and skipped
+            info = p.lstat()
+        state[shown_name(p.name)] = [info.st_size, info.st_mtime_ns]
+    return state
 
 
 def stale_reason(corpus_dir: Path, index_root: Path) -> str:

@@ -18,6 +18,7 @@ Standard library only.
 from __future__ import annotations
 
 import codecs
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,37 @@ LEGACY_WARNING = "{name}: tệp mã {encoding} (bảng mã cũ), đã tự chuy�
 # Control characters that never occur in a text document (tab, line feed,
 # vertical tab, form feed and carriage return do).
 _CONTROL = frozenset(chr(c) for c in range(32) if c not in (9, 10, 11, 12, 13)) | {"\x7f"}
+
+
+# Text larger than this is not read (memory grows with it; no real
+# document is near it): TRACUU_MAX_FILE_MB changes it. A Word or PDF file
+# holds images too: its own size may be PACKED_FACTOR times that.
+DEFAULT_MAX_FILE_MB = 10
+PACKED_FACTOR = 10
+PACKED_SUFFIXES = (".docx", ".doc", ".pdf")
+
+
+def max_file_bytes() -> int:
+    try:
+        megabytes = float(os.environ.get("TRACUU_MAX_FILE_MB", DEFAULT_MAX_FILE_MB))
+    except ValueError:
+        megabytes = DEFAULT_MAX_FILE_MB
+    return int(max(megabytes, 0.001) * 1_000_000)
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"tệp quá lớn ({size / 1_000_000:.1f} MB, giới hạn {limit / 1_000_000:g} MB; "
+        "đặt biến TRACUU_MAX_FILE_MB để đổi)"
+    )
+
+
+def size_problem(path: Path, size: int) -> str:
+    """Why a document file of ``size`` bytes is not read, or ""."""
+    limit = max_file_bytes()
+    if Path(path).suffix.lower() in PACKED_SUFFIXES:
+        limit *= PACKED_FACTOR
+    return _too_large(size, limit) if size > limit else ""
 
 
 class UnreadableFile(Exception):
@@ -165,11 +197,19 @@ def read_document(path: Path, ocr_cache=None, notify=None) -> Decoded:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".docx", ".doc"):
-        return Decoded(_read_docx(path))
+        return _within_limit(path, Decoded(_read_docx(path)))
     if suffix == ".pdf":
-        return _read_pdf(path, ocr_cache, notify)
+        return _within_limit(path, _read_pdf(path, ocr_cache, notify))
     text, legacy = _read_plain(path)
     return Decoded(text, warnings=[LEGACY_WARNING.format(name=path.name, encoding=legacy)] if legacy else [])
+
+
+def _within_limit(path: Path, decoded: Decoded) -> Decoded:
+    """The text a Word or PDF file gave is held to the text limit too."""
+    size = len(decoded.text.encode("utf-8"))
+    if size > max_file_bytes():
+        raise UnreadableFile(path, _too_large(size, max_file_bytes()))
+    return decoded
 
 
 def read_text(path: Path) -> str:
@@ -184,11 +224,14 @@ def read_text(path: Path) -> str:
 def _read_plain(path: Path) -> tuple[str, str]:
     """A text file's text and its legacy encoding ("" when Unicode)."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:  # never more than the limit in memory
+            data = handle.read(max_file_bytes() + 1)
     except OSError as error:
         raise UnreadableFile(path, f"không đọc được tệp ({error.strerror or error})") from None
     if not data:
         raise UnreadableFile(path, REASON_EMPTY)
+    if len(data) > max_file_bytes():
+        raise UnreadableFile(path, _too_large(path.stat().st_size, max_file_bytes()))
     try:
         return _decode(data)
     except ValueError as error:
