@@ -392,6 +392,8 @@ def _progress(bar):
         if isinstance(step, str):
             bar.set_postfix_str(step, refresh=True)
         else:
+            if getattr(bar, "postfix", None):  # the slow file is done (or another worker's: it says again)
+                bar.set_postfix_str("", refresh=False)
             bar.update(step)
 
     return report
