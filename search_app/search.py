@@ -22,6 +22,7 @@ from indexer.issuers import LEVELS
 from indexer.schema import BODY_FIELDS, slug
 from indexer.store import OpenIndex
 from indexer.topics import load_topics
+from search_app.corrector import TWO_EDITS_FROM, corrector_for
 from search_app.query import BuiltQuery, QueryError, build_query, parse_query
 from search_app.engine import Engine, Matches, engine_for, thread_searcher
 from search_app.rerank import RERANK_DEPTH, rerank
@@ -482,20 +483,38 @@ def _accented_forms(index: OpenIndex, reader) -> dict[str, str]:
     return forms
 
 
+def _accented(typed: str, key: str, accented: dict[str, str], reader) -> str:
+    """A folded suggestion with diacritics: a split of the typed word keeps
+    the typed spelling of each piece the index has ("giảmnghèo" → "giảm
+    nghèo"), any other piece takes the spelling the documents use most."""
+    pieces = key.split()
+    if len(pieces) > 1 and fold(typed) == "".join(pieces):
+        typed_pieces, start = [], 0
+        for piece in pieces:
+            typed_pieces.append(typed[start : start + len(piece)])
+            start += len(piece)
+        if all(fold(t) == p for t, p in zip(typed_pieces, pieces)):
+            return " ".join(
+                t if reader.doc_frequency(BODY_FIELDS["syllable"], t) else accented.get(p, p)
+                for t, p in zip(typed_pieces, pieces)
+            )
+    return " ".join(accented.get(piece, piece) for piece in pieces)
+
+
 def _suggestion(index: OpenIndex, engine: Engine, searcher, parsed, within: np.ndarray) -> str:
     """The query with each word the index lacks replaced by the nearest one it
     has, when every word then exists and the whole query, all words required,
     finds something; "" otherwise.
 
-    Words are corrected without diacritics (Whoosh's edit-distance automaton
-    is slow on accented letters: 2 s for one word), then given back the
-    spelling the documents use most: "giảm nghéo" → "giảm nghèo". Short
-    queries only: a sentence is not a typo."""
+    Words are corrected without diacritics (the folded syllables are few),
+    then given back the spelling the documents use most: "giảm nghéo" →
+    "giảm nghèo"; a run-together word may come back split ("giamngheo" →
+    "giam ngheo"). Short queries only: a sentence is not a typo."""
     if len(parsed.all_syllables) > MAX_SUGGEST_SYLLABLES:
         return ""
     folded_field = BODY_FIELDS["folded"]
     reader = searcher.reader()
-    corrector = searcher.corrector(folded_field)
+    corrector = corrector_for(index, reader)
     accented = _accented_forms(index, reader) if parsed.accented else {}
     changed = False
     chunks = []
@@ -507,17 +526,16 @@ def _suggestion(index: OpenIndex, engine: Engine, searcher, parsed, within: np.n
             key = fold(syllable)
             if not syllable.isdigit() and not known:
                 if reader.doc_frequency(folded_field, key) == 0:
-                    # Whoosh ranks every candidate within maxdist by
-                    # frequency alone, so nearer ones are asked for first.
-                    # Two edits only for longer words: "abcde" is not "bcd".
-                    for distance in (1, 2) if len(key) >= 6 else (1,):
-                        found = corrector.suggest(key, limit=1, maxdist=distance)
+                    # One edit first: a second one only when nothing is one
+                    # away, and only for longer words ("abcde" is not "bcd").
+                    for distance in (1, 2) if len(key) >= TWO_EDITS_FROM else (1,):
+                        found = corrector.suggest(key, distance)
                         if found:
-                            key = found[0]
+                            key = found
                             break
                     else:
                         return ""  # no near neighbour: no honest suggestion
-                word = accented.get(key, key) if parsed.accented else key
+                word = _accented(syllable, key, accented, reader) if parsed.accented else key
                 changed = changed or word != syllable
             words.append(word)
         chunks.append(" ".join(words))
@@ -563,9 +581,12 @@ WARM_UP_SEARCHES_S = 10.0
 def warm_up(index: OpenIndex, searches: Iterable[tuple[str, Filters]] = ()) -> None:
     """What the first queries on a new server or index would otherwise wait
     for: pyvi's model (1–4 s to import), the section columns of the index,
-    and the terms of ``searches`` (text, filters), most wanted first."""
+    its spelling corrector, and the terms of ``searches`` (text, filters),
+    most wanted first."""
     segmenter()  # pyvi loads with it
-    section_columns(index, engine_for(index, BM25_B, BM25_K1), thread_searcher(index, BM25_B, BM25_K1))
+    searcher = thread_searcher(index, BM25_B, BM25_K1)
+    section_columns(index, engine_for(index, BM25_B, BM25_K1), searcher)
+    corrector_for(index, searcher.reader())
     deadline = time.monotonic() + WARM_UP_SEARCHES_S
     for text, filters in searches:
         if time.monotonic() > deadline:
