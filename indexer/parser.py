@@ -196,6 +196,14 @@ class _Unit:
     # (line count, text): parsing asks for a unit's text several times;
     # lines are only ever added, so the count tells a stale text.
     _text: tuple[int, str] | None = field(default=None, repr=False, compare=False)
+    _receivers: bool = field(default=False, repr=False, compare=False)
+
+    def starts_receivers(self) -> bool:
+        """The unit opens the "Nơi nhận" list. Once it does, lines added
+        below cannot change that: remembered, not matched again."""
+        if not self._receivers:
+            self._receivers = bool(_NOI_NHAN.match(self.text))
+        return self._receivers
 
     @property
     def raw(self) -> str:
@@ -208,6 +216,12 @@ class _Unit:
     @property
     def bold(self) -> bool:
         """The whole unit is one bold (or bold italic) span."""
+        # Its first line must open the span and its last close it: checked
+        # first, so a paragraph growing line by line is not joined each time.
+        if not _LEADING_HASHES.sub("", self.lines[0]).strip().startswith("**"):
+            return False
+        if not self.lines[-1].strip().endswith("**"):
+            return False
         body = _LEADING_HASHES.sub("", self.raw).strip()
         if not (body.startswith("**") and body.endswith("**")) or len(body) < 5:
             return False
@@ -299,7 +313,7 @@ def _units(text: str) -> list[_Unit]:
                 and last is not None
                 and last.kind in ("para", "note")
                 and not last.bold
-                and (last.kind == "note" or not last.structural or _NOI_NHAN.match(last.text))
+                and (last.kind == "note" or not last.structural or last.starts_receivers())
             ):
                 last.lines.append(line)  # soft-wrapped paragraph
                 previous_blank = False
@@ -487,6 +501,15 @@ class _Para:
     def text(self) -> str:
         return " ".join(t for _, t in self.pieces if t)
 
+    def terminated(self) -> bool:
+        """``_terminated(self.text)`` from the last pieces only: a paragraph
+        of many lines grows one piece at a time."""
+        for _, piece in reversed(self.pieces):
+            stripped = piece.rstrip(_CLOSERS)  # the joining space is a closer too
+            if stripped:
+                return stripped[-1] in _TERMINAL
+        return False
+
 
 def _is_prose(unit: _Unit) -> bool:
     return unit.kind == "para" and _match_heading(unit.text) is None
@@ -596,7 +619,7 @@ def _paragraphs(items: list[tuple[_Unit, bool]], appendix_from: int | None) -> l
             previous is not None
             and previous.joinable
             and previous.pieces
-            and not _terminated(previous.text)
+            and not previous.terminated()
             and (_starts_lower(text) or after_break)
         ):
             previous.pieces.append((unit.index, text))
@@ -713,6 +736,7 @@ def parse_document(doc_id: str, text: str, source: Path) -> ParsedDocument:
     bodies: list[list[_Para]] = [[]]
     stack: list[_Open] = []
     used = {OPENING_ID}
+    tried: dict[str, int] = {}  # per base id, the last suffix found taken
     unit_section: dict[int, int] = {}
     markers: list[tuple[int, str, int]] = []  # (unit index, number, section position)
     for para in paras:
@@ -729,7 +753,7 @@ def parse_document(doc_id: str, text: str, source: Path) -> ParsedDocument:
                 sid = parent.section.section_id[: -len(parent.token)] + heading.token
             else:
                 sid = f"{parent.section.section_id}-{heading.token}"
-            sid = _unique(sid, used)
+            sid = _unique(sid, used, tried)
             section = Section(
                 sid,
                 para.heading_text,
@@ -782,12 +806,17 @@ def _markers(text: str) -> list[str]:
     return [from_superscript(m.group(0)) for m in SUPERSCRIPT_RUN.finditer(text)]
 
 
-def _unique(sid: str, used: set[str]) -> str:
+def _unique(sid: str, used: set[str], tried: dict[str, int]) -> str:
+    """``sid``, or ``sid-2``, ``sid-3``… the first not ``used``. ``tried``
+    remembers how far each base got: ``used`` only grows, so the search goes
+    on from there (thousands of sections of one name stay linear)."""
     sid = re.sub(r"[^A-Za-z0-9-]+", "-", sid).strip("-") or "muc"
-    candidate, n = sid, 1
+    n = tried.get(sid, 1)
+    candidate = sid if n == 1 else f"{sid}-{n}"
     while candidate in used:
         n += 1
         candidate = f"{sid}-{n}"
+    tried[sid] = n
     used.add(candidate)
     return candidate
 
