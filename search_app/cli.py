@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import threading
@@ -183,6 +184,9 @@ def _open(args):
     from indexer.store import IndexMissing, open_current
 
     index_dir = args.index_dir or default_index_dir()
+    # A damaged generation is said below, once, in Vietnamese: not again as
+    # the store's log line (the server's log keeps that one).
+    logging.getLogger("indexer.store").addHandler(logging.NullHandler())
     try:
         opened = open_current(index_dir)
     except IndexMissing as error:
