@@ -203,7 +203,16 @@ def publish(root: Path, generation: Path, info: dict | None = None, known: dict 
     """Make ``generation`` the live index, then prune old generations.
     Call with the build lock held."""
     write_manifest(generation, info, known)
-    names = [n for n in published(root) if n != generation.name] + [generation.name]
+    names = published(root)
+    try:
+        live = pointer(root)
+    except IndexMissing:
+        live = None
+    if live in names:
+        # Listed after the live one: a build killed between listing and
+        # switching, never live; it must not count as one kept for rollback.
+        names = names[: names.index(live) + 1]
+    names = [n for n in names if n != generation.name] + [generation.name]
     # Listed before it is live: a kill between the two leaves a listed
     # generation that is not live, never a live one that cleanup would remove.
     _replace_text(root / PUBLISHED, "".join(f"{n}\n" for n in names))

@@ -248,3 +248,19 @@ def test_serve_of_an_index_whose_folder_is_gone_serves_it(tmp_path, make_corpus,
     assert main(["serve", "--index-dir", str(root), "--port", "5999"]) == 0
     assert "không còn thư mục văn bản" in capsys.readouterr().err
     assert store.pointer(root) == live and set(open_current(root).documents) == {"a"}
+
+
+def test_a_build_killed_between_listing_and_switching_never_costs_the_rollback(corpus, tmp_path):
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    build_index(corpus, root, full=True)
+    live = store.pointer(root)
+    # A build killed after listing its generation as published, before
+    # making it live: listed, whole, never live.
+    never = root / "gen-99999999T999999-listed"
+    shutil.copytree(root / live, never)
+    (root / store.PUBLISHED).write_text("".join(f"{n}\n" for n in _published(root) + [never.name]))
+    build_index(corpus, root, full=True)
+    new = store.pointer(root)
+    assert _published(root) == [live, new]  # the one live before is the rollback target
+    assert sorted(p.name for p in root.glob("gen-*")) == sorted([live, new])
