@@ -23,6 +23,7 @@ no segment.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -211,7 +212,11 @@ def run_chunks(
     queue = ctx.Queue()
     pool = ProcessPoolExecutor(min(workers, len(chunks)), ctx, _init_worker, (queue, os.getpid()))
     try:
-        futures = [pool.submit(_worker_chunk, str(generation), c, defer_unnumbered) for c in chunks]
+        # The workers start with Ctrl+C ignored (an ignored signal survives
+        # exec, and Python then leaves it so): one pressed while they import
+        # must not print their tracebacks. The parent stops them itself.
+        with _sigint_ignored():
+            futures = [pool.submit(_worker_chunk, str(generation), c, defer_unnumbered) for c in chunks]
         pending = set(futures)
         while pending:
             _, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
@@ -230,6 +235,18 @@ def run_chunks(
         raise
     pool.shutdown()
     return results
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a server's rebuild has no terminal
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
