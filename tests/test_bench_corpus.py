@@ -39,7 +39,8 @@ def test_intended_sections_and_documents(generated):
     assert sum(e["sections"] for e in entries) == SECTIONS
     assert report.sections == SECTIONS
     assert report.documents == len(entries) == len(catalog["documents"])
-    assert not report.skipped  # the manifest is a dot-file: not read as a document
+    # The manifest is a dot-file: not read as a document, and said so.
+    assert [s.file for s in report.skipped] == [".manifest.jsonl"]
     assert len({e["number"] for e in entries}) == len(entries)
 
 
