@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyzers.normalize import nfc
-from indexer.pdf import _NEW_ITEM, _PAGE_NUMBER, BAND, CLOSERS, TERMINAL, PdfText, _escape
+from indexer.pdf import _NEW_ITEM, CLOSERS, TERMINAL, PdfText, _escape, running_lines
 
 TESSERACT = "tesseract"
 LANGUAGE = "vie"
@@ -291,22 +291,11 @@ def _words(tsv: str) -> list[list[_Line]]:
 
 def _drop_running(pages: list[_Page]) -> None:
     """Running headers and footers and lone page numbers out, as indexer.pdf does."""
-    candidates: dict[tuple[str, str], set[int]] = {}
-    placed = []
-    for page in pages:
-        for paragraph in page.paragraphs:
-            for line in paragraph.lines:
-                if line.bottom <= BAND * page.height:
-                    band = "top"
-                elif line.top >= (1 - BAND) * page.height:
-                    band = "bottom"
-                else:
-                    continue
-                key = (band, " ".join(re.sub(r"\d+", "#", line.text.lower()).split()))
-                candidates.setdefault(key, set()).add(page.number)
-                placed.append((line, key))
-    running = {key for key, numbers in candidates.items() if len(numbers) >= 2 and len(numbers) >= 0.4 * len(pages)}
-    dropped = {id(line) for line, key in placed if key in running or _PAGE_NUMBER.match(line.text)}
+    placed = [
+        (page.number, page.height, line, line.text)
+        for page in pages for paragraph in page.paragraphs for line in paragraph.lines
+    ]
+    dropped = running_lines(placed, len(pages))
     for page in pages:
         for paragraph in page.paragraphs:
             paragraph.lines = [line for line in paragraph.lines if id(line) not in dropped]

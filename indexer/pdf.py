@@ -142,6 +142,28 @@ class PdfText:
     pages: list[tuple[int, int]] = field(default_factory=list)
 
 
+def running_lines(placed, page_count: int) -> set[int]:
+    """ids of the running headers, footers and lone page numbers among
+    ``placed``: (page number, page height, line, its text), the line with
+    ``top`` and ``bottom``. A running line stands in a page's outer band
+    (BAND) and comes back, digits aside, on at least two pages and two
+    fifths of them. Shared with indexer.ocr."""
+    candidates: dict[tuple[str, str], set[int]] = {}
+    banded = []
+    for number, height, line, text in placed:
+        if line.bottom <= BAND * height:
+            band = "top"
+        elif line.top >= (1 - BAND) * height:
+            band = "bottom"
+        else:
+            continue
+        key = (band, " ".join(re.sub(r"\d+", "#", text.lower()).split()))
+        candidates.setdefault(key, set()).add(number)
+        banded.append((line, text, key))
+    running = {key for key, numbers in candidates.items() if len(numbers) >= 2 and len(numbers) >= 0.4 * page_count}
+    return {id(line) for line, text, key in banded if key in running or _PAGE_NUMBER.match(text)}
+
+
 # ---------------------------------------------------------------- glyphs and lines
 
 
@@ -561,26 +583,10 @@ class _Document:
 
     def _drop_running_lines(self) -> None:
         """Running headers and footers and page numbers out of the pages' lines."""
-        candidates: dict[tuple[str, str], set[int]] = {}
-        placed: list[tuple[_Page, _Line, tuple[str, str]]] = []
+        placed = [(page.number, page.height, line, line.plain) for page in self.pages for line in page.lines]
+        dropped = running_lines(placed, len(self.pages))
         for page in self.pages:
-            for line in page.lines:
-                if line.bottom <= BAND * page.height:
-                    band = "top"
-                elif line.top >= (1 - BAND) * page.height:
-                    band = "bottom"
-                else:
-                    continue
-                key = (band, " ".join(re.sub(r"\d+", "#", line.plain.lower()).split()))
-                candidates.setdefault(key, set()).add(page.number)
-                placed.append((page, line, key))
-        running = {
-            key for key, numbers in candidates.items()
-            if len(numbers) >= 2 and len(numbers) >= 0.4 * len(self.pages)
-        }
-        for page, line, key in placed:
-            if key in running or _PAGE_NUMBER.match(line.plain):
-                page.lines.remove(line)
+            page.lines = [line for line in page.lines if id(line) not in dropped]
 
     def _take_notes(self, page: _Page) -> None:
         """The notes at the page's foot out of its lines, into page.notes."""
