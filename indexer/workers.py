@@ -33,6 +33,7 @@ import threading
 import time
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
+from multiprocessing import resource_tracker
 from pathlib import Path
 from queue import Empty
 
@@ -212,10 +213,9 @@ def run_chunks(
     queue = ctx.Queue()
     pool = ProcessPoolExecutor(min(workers, len(chunks)), ctx, _init_worker, (queue, os.getpid()))
     try:
-        # The workers start with Ctrl+C ignored (an ignored signal survives
-        # exec, and Python then leaves it so): one pressed while they import
-        # must not print their tracebacks. The parent stops them itself.
-        with _sigint_ignored():
+        # One Ctrl+C pressed while the workers import must not print their
+        # tracebacks: the parent stops them itself.
+        with _sigint_deferred():
             futures = [pool.submit(_worker_chunk, str(generation), c, defer_unnumbered) for c in chunks]
         pending = set(futures)
         while pending:
@@ -238,15 +238,26 @@ def run_chunks(
 
 
 @contextlib.contextmanager
-def _sigint_ignored():
+def _sigint_deferred():
+    """Spawn workers that cannot be interrupted while they import, without
+    losing a Ctrl+C meant for the build: it is raised once they are started."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set handlers; a server's rebuild has no terminal
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The tracker unblocks SIGINT when it first starts: start it before blocking.
+    resource_tracker.ensure_running()
+    pressed = []
+    previous = signal.signal(signal.SIGINT, lambda *_: pressed.append(True))
+    # A blocked signal stays blocked across exec, so a worker starts deaf to
+    # Ctrl+C until it ignores it itself; one arriving meanwhile waits here.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
+from indexer import store, workers
 from indexer.build import build_index
 from indexer.store import BuildLocked, build_lock, open_current
 from search_app.cli import main
@@ -188,6 +188,26 @@ def test_ctrl_c_stops_the_workers_and_leaves_the_live_index(big_corpus, tmp_path
     assert "Traceback" not in err
     assert _wait_for(lambda: not _alive(workers), timeout=10)
     assert store.pointer(root) == live and [p.name for p in root.glob("gen-*")] == [live]
+
+
+def test_ctrl_c_while_the_workers_start_is_not_lost(tmp_path, monkeypatch):
+    """The workers start deaf to Ctrl+C; one pressed just then still stops the build."""
+    started = []
+
+    class Pool(workers.ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):
+            future = super().submit(*args, **kwargs)
+            started.extend(self._processes)
+            if len(started) == 1:
+                os.kill(os.getpid(), signal.SIGINT)  # between the first worker and the second
+            return future
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Pool)
+    with pytest.raises(KeyboardInterrupt):
+        workers.run_chunks(tmp_path, [[], []], 2, False, progress=None)
+    assert len(set(started)) == 2, "the Ctrl+C must wait until the workers are started"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert _wait_for(lambda: not _alive(set(started)), timeout=10)
 
 
 # ------------------------------------------------------------ serve
