@@ -3,15 +3,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 5000
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
 .PHONY: setup run index test clean
 
+# Running needs the package alone; the test tools (pytest, Playwright…) come with `make test`.
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(PIP) -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(PIP) -e '.[test]'
+	touch $(TEST_STAMP)
 
 setup: $(STAMP)
 
@@ -22,7 +29,7 @@ index: setup
 run: setup
 	$(BIN)/tracuu serve --host $(HOST) --port $(PORT)
 
-test: setup
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 clean:
