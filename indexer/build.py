@@ -37,6 +37,7 @@ from whoosh.writing import MERGE_SMALL
 from analyzers.abbreviations import DATA_FILE as ABBREVIATIONS_FILE
 from analyzers.datafiles import DataFileError
 from indexer import store
+from indexer.access import ACCESS_FILE
 from indexer.citations import Citation
 from indexer.documents import (
     SIDECAR_SUFFIX,
@@ -111,6 +112,8 @@ def corpus_files(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
         reason = _entry_problem(path, root)
         if reason:
             others.append(Skipped(name + "/" if path.is_dir() else name, reason))
+        elif path.name == ACCESS_FILE:
+            continue  # read with each document (indexer.access)
         elif path.name.endswith(SIDECAR_SUFFIX):
             stem = path.name[: -len(SIDECAR_SUFFIX)]
             if not any((corpus_dir / f"{stem}{suffix}").is_file() for suffix in DOCUMENT_SUFFIXES):
@@ -240,20 +243,20 @@ def build_catalog(
 
 
 def file_hash(path: Path) -> str:
-    """SHA-256 of a document file and of its sidecar, if any: either changing
-    changes what is indexed. Raises OSError when the document cannot be
+    """SHA-256 of a document file, of its sidecar and of its folder's access
+    file, if any: each changing changes what is indexed. Raises OSError when the document cannot be
     read; a sidecar that cannot be is left out (reading the document
     reports it)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
-    try:
-        if sidecar.is_file():
-            digest.update(b"\0sidecar\0" + sidecar.read_bytes())
-    except OSError:
-        digest.update(b"\0unreadable sidecar\0")
+    for kind, extra in ((b"sidecar", path.with_name(path.stem + SIDECAR_SUFFIX)), (b"access", path.with_name(ACCESS_FILE))):
+        try:
+            if extra.is_file():
+                digest.update(b"\0" + kind + b"\0" + extra.read_bytes())
+        except OSError:
+            digest.update(b"\0unreadable " + kind + b"\0")
     return digest.hexdigest()
 
 

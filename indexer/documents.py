@@ -17,6 +17,8 @@ from pathlib import Path
 from analyzers.docnumber import find_numbers, number_key, type_code
 from analyzers.normalize import nfc
 from analyzers.views import TextViews, joined_views, text_views
+from indexer.access import KEYS as ACCESS_KEYS
+from indexer.access import Access, document_access, folder_access
 from indexer.citations import extract_citations, type_for_code
 from indexer.issuers import canonical_issuer, issuer_level
 from indexer.metadata import apply_sidecar, extract_metadata, formal_citation, load_sidecar
@@ -38,6 +40,7 @@ class CorpusDocument:
     # Section id → [first page, last page] in a paged original (indexer.pages).
     pages: dict[str, list[int]] = field(default_factory=dict)
     origin: str = ""  # how the text was had when not as written ("ocr")
+    access: Access = field(default_factory=Access)
     # Worked out once per document (context_views, filter_slugs).
     _line_views: dict[str, TextViews] = field(default_factory=dict, init=False, repr=False, compare=False)
     _filter_slugs: dict[tuple, dict] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -96,12 +99,17 @@ def load_document(path: Path, ocr_cache=None, notify=None) -> CorpusDocument:
     if decoded.pages:
         document.pages = section_pages(parsed, decoded.text, decoded.pages)
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+    values, unreadable = None, ""
     if sidecar.exists():
         try:
-            apply_sidecar(metadata, load_sidecar(sidecar), sidecar.name)
+            values = load_sidecar(sidecar)
+            apply_sidecar(metadata, {k: v for k, v in values.items() if k not in ACCESS_KEYS}, sidecar.name)
         except (ValueError, OSError) as error:
             # The error names the sidecar; the document is indexed without it.
             document.warnings.append(f"bỏ qua tệp bổ sung: {error}")
+            unreadable = "" if values is not None else str(error)
+    document.access = document_access(values, sidecar.name, folder_access(path.parent), unreadable)
+    document.warnings.extend(document.access.problems)
     if metadata.issuer:
         # One name per body, however the text or the sidecar spells it.
         metadata.issuer = canonical_issuer(metadata.issuer)
@@ -208,6 +216,7 @@ def catalog_entry(document: CorpusDocument) -> dict:
         "province": meta.province,
         "signer": meta.signer,
         "recipients": meta.recipients,
+        "mark": meta.mark,
         "sources": meta.sources,
         "citation": formal_citation(meta),
         "topics": document_topics(list(document.cue_counts.values())),
@@ -217,7 +226,7 @@ def catalog_entry(document: CorpusDocument) -> dict:
             | ({"pages": document.pages[s.section_id]} if s.section_id in document.pages else {})
             for s in parsed.sections
         ],
-    } | ({"origin": document.origin} if document.origin else {})
+    } | document.access.entry() | ({"origin": document.origin} if document.origin else {})
 
 
 def indexed_sections(document: CorpusDocument) -> list[Section]:

@@ -349,6 +349,28 @@ def _year_in_opening(opening: str) -> int | None:
 # Extraction
 
 
+# Circulation marks (Luật Bảo vệ bí mật nhà nước 2018; "Lưu hành nội bộ" by
+# custom), as a stamp line of their own; the list is the law's, not staff's.
+CIRCULATION_MARKS = ("Tuyệt mật", "Tối mật", "Mật", "Lưu hành nội bộ", "Hạn chế phát hành")
+_MARK_OF = {fold_key(m): m for m in CIRCULATION_MARKS}
+# Where a stamp sits: above the title block, or under the "Nơi nhận".
+_MARK_LINES_HEAD, _MARK_LINES_FOOT = 15, 6
+
+
+def circulation_mark(parsed: ParsedDocument) -> str:
+    """The document's circulation mark when a line of its head or foot is
+    only that ("MẬT", "- Lưu hành nội bộ -"); "" otherwise. A word in a
+    sentence ("mối quan hệ mật thiết") is not a stamp."""
+    lines = parsed.text.splitlines()
+    lines = [line for line in lines if line.strip()]
+    for line in lines[:_MARK_LINES_HEAD] + lines[-_MARK_LINES_FOOT:]:
+        plain = re.sub(r"<[^>]*>", " ", line)  # the raw text keeps its <b>
+        key = " ".join(re.sub(r"[^\w\s]", " ", fold_key(_clean(plain))).split())
+        if key in _MARK_OF:
+            return _MARK_OF[key]
+    return ""
+
+
 def extract_metadata(parsed: ParsedDocument) -> Metadata:
     text = nfc(parsed.text)
     meta = Metadata()
@@ -384,6 +406,9 @@ def extract_metadata(parsed: ParsedDocument) -> Metadata:
     names = [line for line in signature if _looks_like_name(line)]
     if names:
         meta.set("signer", names[-1], "signature")
+    mark = circulation_mark(parsed)
+    if mark:
+        meta.set("mark", mark, "text")
 
     # Province (the issuer's), then the issuer.
     province, source = _province(text, head.place)

@@ -17,6 +17,7 @@ METADATA_FIELDS = (
     "signer",
     "title",
     "recipients",
+    "mark",
 )
 
 
@@ -68,6 +69,7 @@ class Metadata:
     signer: str = ""
     title: str = ""  # trích yếu
     recipients: list[str] = field(default_factory=list)
+    mark: str = ""  # circulation mark as printed on it: "Mật", "Lưu hành nội bộ"
     # field name -> where the value came from: "header", "place-date line",
     # "signature", "title", "text", "citation in <doc_id>", "sidecar"…
     sources: dict[str, str] = field(default_factory=dict)

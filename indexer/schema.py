@@ -26,7 +26,7 @@ from analyzers.normalize import fold_key
 HEADING_BOOST = 2.5
 # Bump when fields or analysis change: an index of another format is rebuilt
 # by `tracuu serve` (see indexer.build.stale_reason).
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 
 # Field names, by view.
 BODY_FIELDS = {

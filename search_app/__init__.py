@@ -32,16 +32,31 @@ def create_app(test_config: dict | None = None):
     $TRACUU_PUBLIC_URL, else the address of each request)."""
     from flask import Flask
 
-    from search_app import api, views
+    from search_app import api, auth, views
+    from search_app.accounts import SESSION_IDLE_S, Accounts
     from search_app.indexes import IndexHolder, RecentSearches
     from search_app.search import warm_up
 
     app = Flask(__name__)
     app.config.from_mapping(
-        INDEX_DIR=str(default_index_dir()), PUBLIC_URL=os.environ.get("TRACUU_PUBLIC_URL", "")
+        INDEX_DIR=str(default_index_dir()),
+        PUBLIC_URL=os.environ.get("TRACUU_PUBLIC_URL", ""),
+        # Documents whose folder and sidecar say nothing: "internal" (signed-in
+        # users) or "public". The sample corpus says "public" in its _access.toml.
+        DEFAULT_ACCESS=os.environ.get("TRACUU_DEFAULT_ACCESS", "internal"),
+        REQUIRE_LOGIN=os.environ.get("TRACUU_REQUIRE_LOGIN", "").lower() in ("1", "true", "yes"),
+        SEARCH_RATE_LIMIT=os.environ.get("TRACUU_SEARCH_RATE_LIMIT", "120/60"),  # searches / seconds per client
+        SESSION_COOKIE_NAME="tracuu_session",
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=SESSION_IDLE_S,
+        WTF_CSRF_TIME_LIMIT=SESSION_IDLE_S,  # a form left open for the day still posts
     )
     if test_config:
         app.config.update(test_config)
+    if app.config["PUBLIC_URL"].startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True  # staff reach it over TLS: cookies never go in clear
+    auth.init_app(app, Accounts(Path(app.config["INDEX_DIR"])))
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented field order
     # A rebuilt index is opened and warmed beside the live one, on the

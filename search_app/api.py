@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.store import IndexMissing
+from search_app.access import may_read
+from search_app.accounts import VIEW
+from search_app.auth import audit, audit_search, search_wait, viewer
 from search_app.documents import document_sections, find_document, original_file
 from search_app.params import BadParameter, parse_search_args
 from search_app.present import api_item, document_fields, passage_item, permalink
@@ -32,14 +35,20 @@ def _index():
 
 @blueprint.get("/search")
 def search():
+    wait = search_wait()
+    if wait:
+        response = _error(f"Quá nhiều lượt tìm trong thời gian ngắn; xin chờ {max(1, round(wait))} giây.", 429)
+        response.headers["Retry-After"] = str(max(1, round(wait)))
+        return response
     try:
         wanted = parse_search_args(request.args)
         page = search_page(
-            _index(), wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page
+            _index(), wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page, viewer()
         )
     except (BadParameter, QueryError) as error:
         return _error(str(error), 400)
     current_app.extensions["tracuu_recent"].add(wanted.q, wanted.filters)
+    audit_search(wanted)
     return jsonify(
         {
             "query": page.query,
@@ -61,20 +70,30 @@ def search():
 @blueprint.get("/documents")
 def documents():
     catalog = _index().catalog["documents"]
-    return jsonify({"documents": [document_fields(d) for d in catalog]})
+    reader = viewer()
+    return jsonify({"documents": [document_fields(d) for d in catalog if reader.may_read(d)]})
 
 
 @blueprint.get("/documents/<doc_id>")
 def document(doc_id: str):
     index = _index()
     meta = find_document(index, doc_id)
-    if meta is None:
+    reader = viewer()
+    if not may_read(reader, meta):
         return _error(f"Không có văn bản “{doc_id[:80]}”.", 404)
+    audit(VIEW, meta["doc_id"])
     sections = [
         {"section_id": s.section_id, "heading": s.heading, "path": s.path, "text": s.text, "pages": s.pages}
         for s in document_sections(index, meta)
     ]
-    cites = [{name: c[name] for name in CITE_FIELDS} for c in meta.get("cites", [])]
+    cites = []
+    for c in meta.get("cites", []):
+        cite = {name: c[name] for name in CITE_FIELDS}
+        if c["doc_id"] and not may_read(reader, index.documents.get(c["doc_id"])):
+            # As the citing text names it, and no more: not even that the archive holds it.
+            cite = {name: c[name] if name in ("number", "doc_type", "section_id") else None for name in CITE_FIELDS}
+        cites.append(cite)
+    cited_by = [c for c in meta.get("cited_by", []) if may_read(reader, index.documents.get(c["doc_id"]))]
     return jsonify(
         document_fields(meta)
         | {
@@ -83,7 +102,7 @@ def document(doc_id: str):
             "topics": meta.get("topics", []),
             "sections": sections,
             "cites": cites,
-            "cited_by": meta.get("cited_by", []),
+            "cited_by": cited_by,
             "original_url": permalink(meta["doc_id"]) + "/original" if original_file(index, meta) else None,
         }
     )

@@ -115,7 +115,115 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="đo chất lượng xếp hạng trên bộ câu hỏi có đáp án")
     evaluate.add_argument("query_set", nargs="?", type=Path, default=DEFAULT_QUERY_SET, metavar="QUERYSET")
     evaluate.add_argument("--index-dir", type=Path, default=None)
+
+    users = commands.add_parser("users", help="người dùng và nhóm (mật khẩu đọc từ đầu vào chuẩn)")
+    actions = users.add_subparsers(dest="action", required=True, metavar="VIỆC", parser_class=_Parser)
+    add = actions.add_parser("add", help="thêm người dùng")
+    add.add_argument("name", metavar="TÊN")
+    add.add_argument("--groups", default="", metavar="NHÓM1,NHÓM2")
+    add.add_argument("--admin", action="store_true", help="quản trị viên: đọc mọi văn bản, xem nhật ký")
+    change = actions.add_parser("set", help="đổi nhóm hoặc quyền quản trị")
+    change.add_argument("name", metavar="TÊN")
+    change.add_argument("--groups", default=None, metavar="NHÓM1,NHÓM2")
+    change.add_argument("--admin", action=argparse.BooleanOptionalAction, default=None)
+    for action, text in (("remove", "xoá người dùng"), ("passwd", "đổi mật khẩu (đăng xuất mọi phiên)")):
+        actions.add_parser(action, help=text).add_argument("name", metavar="TÊN")
+    listing = actions.add_parser("list", help="liệt kê người dùng")
+    listing.add_argument("--json", action="store_true")
+    for sub in actions.choices.values():
+        sub.add_argument("--index-dir", type=Path, default=None)
+
+    audit = commands.add_parser("audit", help="nhật ký: đăng nhập, tìm kiếm, xem văn bản")
+    audit.add_argument("--since", type=_since, default=None, metavar="NGÀY|Nd",
+                       help="từ ngày (YYYY-MM-DD) hoặc N ngày gần đây (7d); mặc định: 7 ngày")
+    audit.add_argument("--user", default="")
+    audit.add_argument("--doc", default="", metavar="DOC_ID", help="ai đã xem văn bản này")
+    audit.add_argument("--json", action="store_true")
+    audit.add_argument("--index-dir", type=Path, default=None)
     return parser
+
+
+def _since(text: str) -> float:
+    import datetime
+    import time
+
+    if text.endswith("d") and text[:-1].isdigit():
+        return time.time() - int(text[:-1]) * 86400
+    try:
+        return datetime.datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” không phải ngày YYYY-MM-DD hay số ngày (7d)") from None
+
+
+def _accounts(args):
+    from search_app.accounts import Accounts
+
+    return Accounts(args.index_dir or default_index_dir())
+
+
+def _read_password() -> str:
+    """From the terminal, asked twice; else the first line of standard input
+    (never an argument: it would sit in the shell history and in ps)."""
+    import getpass
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("Mật khẩu: ")
+        if getpass.getpass("Nhập lại mật khẩu: ") != first:
+            raise ValueError("Hai lần nhập mật khẩu không khớp.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def run_users(args) -> int:
+    from search_app.accounts import AccountError
+
+    accounts = _accounts(args)
+    groups = None if getattr(args, "groups", None) is None else args.groups.split(",")
+    try:
+        if args.action == "add":
+            user = accounts.add(args.name, _read_password(), groups, args.admin)
+            print(f"Đã thêm {user.name}" + (f" (nhóm: {', '.join(user.groups)})" if user.groups else "")
+                  + (" — quản trị viên" if user.admin else "") + ".")
+        elif args.action == "set":
+            user = accounts.update(args.name, groups, args.admin)
+            print(f"{user.name}: nhóm {', '.join(user.groups) or '(không có)'}"
+                  + ("; quản trị viên" if user.admin else "") + ".")
+        elif args.action == "passwd":
+            if accounts.get(args.name) is None:
+                raise AccountError(f"Không có người dùng “{args.name}”.")
+            accounts.set_password(args.name, _read_password())
+            print(f"Đã đổi mật khẩu của {args.name}; mọi phiên đăng nhập của người này đã kết thúc.")
+        elif args.action == "remove":
+            accounts.remove(args.name)
+            print(f"Đã xoá {args.name}.")
+        else:
+            listed = accounts.users()
+            if args.json:
+                _print_json([asdict(u) for u in listed])
+            for user in [] if args.json else listed:
+                print(f"{user.name}\t{','.join(user.groups) or '-'}\t{'quản trị' if user.admin else ''}".rstrip())
+    except (ValueError, OSError) as error:  # AccountError is a ValueError
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+def run_audit(args) -> int:
+    import time
+
+    from search_app.accounts import ACTION_LABELS, VIEW, ORIGINAL
+
+    since = args.since if args.since is not None else time.time() - 7 * 86400
+    actions = (VIEW, ORIGINAL) if args.doc else ()
+    entries = _accounts(args).audit(since=since, user=args.user, target=args.doc, actions=actions)
+    if args.json:
+        _print_json([asdict(e) for e in entries])
+        return EXIT_OK
+    for e in entries:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(e.at))
+        print(f"{when}\t{e.user or '-'}\t{ACTION_LABELS.get(e.action, e.action)}\t{e.target}\t{e.address}")
+    print(f"{len(entries)} mục.", file=sys.stderr)
+    return EXIT_OK
 
 
 def _print_json(data) -> None:
@@ -396,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {
         "index": run_index, "search": run_search, "serve": run_serve, "docs": run_docs, "eval": run_eval,
+        "users": run_users, "audit": run_audit,
     }[args.command]  # fmt: skip
     try:
         return handler(args)

@@ -17,11 +17,13 @@ from analyzers import folded_analyzer, syllable_analyzer, syllables
 from analyzers.docnumber import find_numbers
 from analyzers.filters import segmenter
 from analyzers.normalize import fold
+from indexer.access import PUBLIC
 from indexer.citations import DOC_TYPES, type_for_code
 from indexer.issuers import LEVELS
 from indexer.schema import BODY_FIELDS, slug
 from indexer.store import OpenIndex
 from indexer.topics import load_topics
+from search_app.access import Viewer, readable_sections
 from search_app.corrector import TWO_EDITS_FROM, corrector_for
 from search_app.query import BuiltQuery, QueryError, build_query, parse_query
 from search_app.engine import Engine, Matches, engine_for, thread_searcher
@@ -45,6 +47,7 @@ SORTS = ("relevance", "date")
 FACETS = ("year", "issuer", "level", "province", "doc_type", "topic")
 DOCUMENT_FIELDS = (
     "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "issuer_level", "province", "signer",
+    "mark",
 )  # fmt: skip
 
 
@@ -412,9 +415,10 @@ def _contains(sequence: list[str], part: list[str]) -> bool:
     return any(sequence[i : i + n] == part for i in range(len(sequence) - n + 1))
 
 
-def _filter_masks(filters: Filters, parts: dict, columns: Columns, engine: Engine, searcher) -> dict:
-    """Each filter as the sections it allows (bool by document number), from
-    the per-section columns; what the Whoosh filter ``parts`` would select."""
+def _filter_masks(filters: Filters, parts: dict, columns: Columns, engine: Engine, searcher, base) -> dict:
+    """Each filter as the sections it allows (bool by document number) among
+    ``base``, from the per-section columns; what the Whoosh filter ``parts``
+    would select."""
     masks = {}
     facets = columns.facets
     for name in parts:
@@ -439,7 +443,7 @@ def _filter_masks(filters: Filters, parts: dict, columns: Columns, engine: Engin
             mask = engine.evaluate(searcher, parts[name]).matched
         else:
             mask = facets[name].slug_mask(parts[name].text)  # the part is a Term on the slug
-        masks[name] = mask & columns.live
+        masks[name] = mask & base
     return masks
 
 
@@ -582,7 +586,8 @@ def warm_up(index: OpenIndex, searches: Iterable[tuple[str, Filters]] = ()) -> N
     """What the first queries on a new server or index would otherwise wait
     for: pyvi's model (1–4 s to import), the section columns of the index,
     its spelling corrector, and the terms of ``searches`` (text, filters),
-    most wanted first."""
+    most wanted first. They are run as nobody signed in reads: what they
+    find is never shown, and the terms read are the same whoever asks."""
     segmenter()  # pyvi loads with it
     searcher = thread_searcher(index, BM25_B, BM25_K1)
     section_columns(index, engine_for(index, BM25_B, BM25_K1), searcher)
@@ -592,7 +597,7 @@ def warm_up(index: OpenIndex, searches: Iterable[tuple[str, Filters]] = ()) -> N
         if time.monotonic() > deadline:
             break
         try:
-            search_page(index, text, filters)
+            search_page(index, text, filters, viewer=Viewer(default=PUBLIC))
         except QueryError:
             continue
         except Exception:  # noqa: BLE001 - one search must not keep the index from switching
@@ -606,8 +611,10 @@ def search_page(
     sort: str = "relevance",
     page: int = 1,
     per_page: int = DEFAULT_LIMIT,
+    viewer: Viewer | None = None,
 ) -> Page:
-    """One page of passages, with facet counts over every match.
+    """One page of passages, with facet counts over every match, made of the
+    sections ``viewer`` may read only (all of them when None: the owner).
 
     An empty ``text`` lists the sections the filters allow, newest first.
     Each facet's counts leave out that facet's own filter, so a chosen year
@@ -627,14 +634,15 @@ def search_page(
     notes: list[str] = []
     built: BuiltQuery | None = None
     suggestion = ""
-    masks = _filter_masks(filters, parts, columns, engine, searcher)
+    base = readable_sections(index, columns, viewer)
+    masks = _filter_masks(filters, parts, columns, engine, searcher, base)
     if not text.strip():
         parsed = None
-        matches = Matches(columns.live.copy(), np.zeros(engine.size))
+        matches = Matches(base.copy(), np.zeros(engine.size))
         sort = "date"
     else:
         parsed = parse_query(text)
-        if parsed.loose and not engine.evaluate(searcher, build_query(parsed).query).matched.any():
+        if parsed.loose and not (engine.evaluate(searcher, build_query(parsed).query).matched & base).any():
             # "tt 5" meant no document: read it as words.
             parsed = parse_query(text, loose=False)
         # Loosen only when the stricter plan finds nothing anywhere: when
@@ -642,7 +650,9 @@ def search_page(
         # "none within the filters", with the counts for dropping each.
         for attempt in _attempts(parsed):
             built = build_query(parsed, attempt.accented, attempt.match_all)
-            matches = engine.evaluate(searcher, built.query)
+            found = engine.evaluate(searcher, built.query)
+            # What the viewer may not read is not there, even to loosen on.
+            matches = Matches(found.matched & base, found.scores)
             if matches.matched.any():
                 if attempt.note:
                     notes.append(attempt.note)
@@ -673,7 +683,7 @@ def search_page(
     if parsed is not None and FOLDED_NOTE in notes and passages:
         suggestion = _spelling_found(parsed, passages[0])
     elif parsed is not None and (not total or notes):
-        suggestion = _suggestion(index, engine, searcher, parsed, _all_but(masks, engine.size))
+        suggestion = _suggestion(index, engine, searcher, parsed, base & _all_but(masks, engine.size))
     return Page(
         query=parsed.raw if parsed else "",
         total=total,
@@ -693,9 +703,13 @@ def search_page(
 
 
 def search(
-    index: OpenIndex, text: str, filters: Filters | None = None, limit: int = DEFAULT_LIMIT
+    index: OpenIndex,
+    text: str,
+    filters: Filters | None = None,
+    limit: int = DEFAULT_LIMIT,
+    viewer: Viewer | None = None,
 ) -> SearchResult:
     """The ``limit`` best passages. Raises QueryError for a query that cannot be searched."""
     parse_query(text)  # an empty query is an error here, not a listing
-    page = search_page(index, text, filters, per_page=max(1, min(int(limit), MAX_LIMIT)))
+    page = search_page(index, text, filters, per_page=max(1, min(int(limit), MAX_LIMIT)), viewer=viewer)
     return SearchResult(query=page.query, total=page.total, passages=page.passages, notes=page.notes)

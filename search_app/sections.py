@@ -69,6 +69,7 @@ class Columns:
     facets and sorting over every match at once."""
 
     live: np.ndarray  # bool[N]: not deleted
+    document_of: np.ndarray  # int32[N]: the section's place in the catalog, -1 for none
     facets: dict[str, Facet]
     years: np.ndarray  # int32[N], 0 when unknown
     date_rank: np.ndarray  # int32[N]: order of date_key
@@ -126,6 +127,7 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
     position = np.array(list(reader.column_reader("position")), dtype=np.int32)
     return Columns(
         live=engine.live & (document_of >= 0),
+        document_of=document_of,
         facets=facets,
         years=years,
         date_rank=_by_section(date_rank, document_of),

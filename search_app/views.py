@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 
+from indexer.access import PUBLIC
 from indexer.metadata import display_date
 from indexer.schema import slug
 from indexer.store import IndexDamaged, IndexMissing
+from search_app.accounts import ACTION_LABELS, ORIGINAL, VIEW
+from search_app.access import may_read
+from search_app.auth import accounts, audit, audit_search, search_wait, viewer
 from search_app.labels import FACET_LABELS, SORT_LABELS, source_label
 from search_app.documents import document_sections, find_document, original_file
 from search_app.params import BadParameter, SearchRequest, parse_search_args
@@ -103,11 +109,17 @@ def home():
         return url_for("views.home", **wanted.changed(**changes).args())
 
     landing = not wanted.q and not wanted.has_filters
+    if not landing:
+        wait = search_wait()
+        if wait:
+            return _search_error(_too_many(wait), wanted, 429)
+    reader = viewer()
     try:
-        page = search_page(index, wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page)
+        page = search_page(index, wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page, reader)
     except QueryError as error:
         return _search_error(str(error), wanted)
     current_app.extensions["tracuu_recent"].add(wanted.q, wanted.filters)
+    audit_search(wanted)
     return render_template(
         "search.html",
         wanted=wanted,
@@ -125,14 +137,18 @@ def home():
         pages=_pages(page.page, page.pages),
         page_url=lambda number: url_for("views.home", **wanted.changed(page=number).args()),
         suggestion_url=link(q=page.suggestion) if page.suggestion else "",
-        documents=index.catalog["documents"] if landing else [],
+        documents=[d for d in index.catalog["documents"] if reader.may_read(d)] if landing else [],
         display_date=display_date,
     )
 
 
-def _search_error(message: str, wanted: SearchRequest | None = None):
+def _search_error(message: str, wanted: SearchRequest | None = None, status: int = 400):
     wanted = wanted or SearchRequest(q=(request.args.get("q") or "")[:200])
-    return render_template("search.html", wanted=wanted, error=message, landing=False, page=None), 400
+    return render_template("search.html", wanted=wanted, error=message, landing=False, page=None), status
+
+
+def _too_many(wait: float) -> str:
+    return f"Quá nhiều lượt tìm trong thời gian ngắn; xin chờ {max(1, round(wait))} giây rồi thử lại."
 
 
 def _search_state() -> dict:
@@ -182,9 +198,12 @@ def _highlighter(q: str, sections) -> tuple[BuiltQuery | None, list[str]]:
 def document(doc_id: str):
     index = _index()
     meta = find_document(index, doc_id)
-    if meta is None:
+    reader = viewer()
+    if not may_read(reader, meta):
+        # The same answer as for no such document: its existence is not confirmed.
         return render_template("error.html", title="Không tìm thấy văn bản",
                                message=f"Không có văn bản “{doc_id[:80]}” trong kho."), 404
+    audit(VIEW, meta["doc_id"])
     raw_q = request.args.get("q") or ""
     q = raw_q[:MAX_QUERY_CHARS]
     sections = document_sections(index, meta)
@@ -217,7 +236,7 @@ def document(doc_id: str):
             }
         )
     headings = {s.section_id: s.heading for s in sections}
-    cited, citing = _cited(index, meta, headings), _citing(index, meta)
+    cited, citing = _cited(index, meta, headings, reader), _citing(index, meta, reader)
     by_section: dict[str, list[dict]] = {}
     for group in cited:
         for section_id, _ in group["sections"]:
@@ -232,7 +251,8 @@ def document(doc_id: str):
         cited=cited,
         citing=citing,
         cites_in=by_section,
-        inferred=_inferred(index, meta),
+        inferred=_inferred(index, meta, reader),
+        readers=_readers(meta, reader),
         display_date=display_date,
         document_link=permalink(meta["doc_id"]),
         original=original_file(index, meta),
@@ -246,9 +266,10 @@ def original(doc_id: str):
     staff check a passage against. Links and citations stay on /doc/."""
     index = _index()
     meta = find_document(index, doc_id)
-    found = original_file(index, meta) if meta is not None else None
+    found = original_file(index, meta) if may_read(viewer(), meta) else None
     if found is None:
         abort(404)
+    audit(ORIGINAL, meta["doc_id"])
     path, media_type = found
     return send_file(path, mimetype=media_type, as_attachment=True, download_name=path.name, max_age=0)
 
@@ -266,28 +287,37 @@ def _cited_text(c: dict) -> str:
     return text
 
 
-def _cited(index, meta: dict, headings: dict[str, str]) -> list[dict]:
+def _hidden_text(c: dict) -> str:
+    """A cited document the reader may not open: its type and number as the
+    citing text writes them, nothing the index knows of it."""
+    return f"{c['doc_type'] or 'Văn bản'} số {c['number']}"
+
+
+def _cited(index, meta: dict, headings: dict[str, str], reader) -> list[dict]:
     """What the document cites, one entry per number, in reading order, with
-    the sections citing it and the corpus document when there is one."""
+    the sections citing it and the corpus document when there is one (and
+    the reader may open it)."""
     groups: dict[str, dict] = {}
     for c in meta.get("cites", []):
         group = groups.get(c["key"])
+        target = index.documents.get(c["doc_id"]) if c["doc_id"] else None
+        hidden = target is not None and not reader.may_read(target)
         if group is None:
-            target = index.documents.get(c["doc_id"]) if c["doc_id"] else None
-            group = groups[c["key"]] = {"text": _cited_text(c), "doc_id": c["doc_id"],
-                                        "target": target, "number": c["number"], "sections": []}
-        elif len(_cited_text(c)) > len(group["text"]):
+            group = groups[c["key"]] = {"text": _hidden_text(c) if hidden else _cited_text(c),
+                                        "doc_id": None if hidden else c["doc_id"],
+                                        "target": None if hidden else target, "number": c["number"], "sections": []}
+        elif not hidden and len(_cited_text(c)) > len(group["text"]):
             group["text"] = _cited_text(c)  # the fullest mention names it best
         group["sections"].append((c["section_id"], short(headings.get(c["section_id"]) or "Mở đầu", 60)))
     return list(groups.values())
 
 
-def _citing(index, meta: dict) -> list[dict]:
-    """Which documents cite this one, and in which of their sections."""
+def _citing(index, meta: dict, reader) -> list[dict]:
+    """Which documents the reader may open cite this one, and in which of their sections."""
     groups: dict[str, dict] = {}
     for c in meta.get("cited_by", []):
         other = index.documents.get(c["doc_id"])
-        if other is None:
+        if not may_read(reader, other):
             continue
         headings = {s["section_id"]: s["heading"] for s in other["sections"]}
         group = groups.setdefault(c["doc_id"], {"doc_id": c["doc_id"], "citation": other["citation"], "sections": []})
@@ -295,18 +325,33 @@ def _citing(index, meta: dict) -> list[dict]:
     return list(groups.values())
 
 
-def _inferred(index, meta: dict) -> dict[str, dict]:
+def _inferred(index, meta: dict, reader) -> dict[str, dict]:
     """Metadata values not written in the document itself: where they came
-    from, with a link when another document gave them."""
+    from, with a link when another document the reader may open gave them."""
     out = {}
     for name, source in meta.get("sources", {}).items():
         if source.startswith("citation in "):
-            other = index.documents.get(source.removeprefix("citation in "), {})
+            other = index.documents.get(source.removeprefix("citation in "))
+            other = other if may_read(reader, other) else {}
             out[name] = {"text": "suy ra từ văn bản dẫn chiếu đến văn bản này:",
                          "doc_id": other.get("doc_id"), "citation": other.get("citation")}
         elif source.startswith("inferred"):
             out[name] = {"text": source_label(source)}
     return out
+
+
+READERS_SHOWN = 50
+
+
+def _readers(meta: dict, reader) -> list[dict]:
+    """For administrators, on a document not open to all: who read it last."""
+    if not reader.admin or (meta.get("access") or reader.default) == PUBLIC:
+        return []
+    entries = accounts().audit(target=meta["doc_id"], actions=(VIEW, ORIGINAL), limit=READERS_SHOWN)
+    return [
+        {"user": e.user, "at": time.strftime("%d/%m/%Y %H:%M", time.localtime(e.at)), "action": ACTION_LABELS[e.action]}
+        for e in entries
+    ]
 
 
 def register_error_pages(app) -> None:

@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,13 @@ from search_app.search import Filters, search
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
+
+# The corpora tests make say nothing of access; outside test_access they are
+# read as the sample corpus is (its _access.toml: public), whatever the
+# deployment default. test_access sets the default itself.
+os.environ["TRACUU_DEFAULT_ACCESS"] = "public"
+# One test client asks as fast as many staff together; test_access checks the limit.
+os.environ["TRACUU_SEARCH_RATE_LIMIT"] = "1000000/60"
 
 
 @pytest.fixture(scope="session")

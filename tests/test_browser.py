@@ -29,14 +29,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+TRACUU = shutil.which("tracuu", path=str(Path(sys.executable).parent)) or "tracuu"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`tracuu serve` on a fresh index folder: it builds the index first."""
+    yield from _serve(CORPUS, tmp_path_factory.mktemp("browser-index"))
+
+
+def _serve(corpus: Path, index_dir: Path):
     port = _free_port()
-    index_dir = tmp_path_factory.mktemp("browser-index")
-    tracuu = shutil.which("tracuu", path=str(Path(sys.executable).parent)) or "tracuu"
     process = subprocess.Popen(
-        [tracuu, "serve", "--index-dir", str(index_dir), "--corpus-dir", str(CORPUS), "--port", str(port)],
+        [TRACUU, "serve", "--index-dir", str(index_dir), "--corpus-dir", str(corpus), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -173,3 +178,52 @@ def test_a_table_keeps_its_columns_and_the_original_downloads(server, browser):
     assert Path(saved).read_bytes() == (CORPUS / "000_8b1cbe83c3de1fbc.txt").read_bytes()
     assert download.value.suggested_filename == "000_8b1cbe83c3de1fbc.txt"
     context.close()
+
+
+SECRET = "001_b7d788ee9d07cfc0"
+
+
+@pytest.fixture(scope="module")
+def guarded_server(tmp_path_factory):
+    """A report restricted to group "bt", and a member added with the
+    command the README gives, before the index exists."""
+    corpus = tmp_path_factory.mktemp("guarded") / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / f"{SECRET}.meta.toml").write_text('access = "restricted"\ngroups = ["bt"]\nmark = "Mật"\n')
+    index_dir = corpus.parent / "index"
+    subprocess.run([TRACUU, "users", "add", "thanhvien", "--groups", "bt", "--index-dir", str(index_dir)],
+                   input="mat-khau-dai-1\n", text=True, check=True, capture_output=True)
+    yield from _serve(corpus, index_dir)
+
+
+def test_sign_in_reads_the_restricted_report_and_sign_out_hides_it(guarded_server, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    response = page.goto(guarded_server + f"/doc/{SECRET}")
+    assert response.status == 404 and "Không tìm thấy văn bản" in page.inner_text("main")
+    page.click("nav.account a:has-text('Đăng nhập')")
+    page.fill("#username", "thanhvien")
+    page.fill("#password", "sai-mat-khau")
+    page.click("form button:has-text('Đăng nhập')")
+    assert "không đúng" in page.inner_text("main")
+    page.fill("#password", "mat-khau-dai-1")
+    page.screenshot(path=str(SCREENSHOTS / "login.png"))
+    page.click("form button:has-text('Đăng nhập')")
+    page.wait_for_load_state()
+    assert page.url == guarded_server + f"/doc/{SECRET}"  # back where sign-in was asked for
+    assert "thanhvien" in page.inner_text("nav.account")
+    assert page.locator("article .mark").first.inner_text().lower() == "mật"
+    page.screenshot(path=str(SCREENSHOTS / "document-restricted.png"))
+    page.goto(guarded_server + "/?q=camera")
+    assert page.locator("li.passage").count() > 0
+    page.click("nav.account button:has-text('Đăng xuất')")
+    page.wait_for_load_state()
+    assert "Đăng nhập" in page.inner_text("nav.account")
+    page.goto(guarded_server + "/?q=camera")
+    assert page.locator("li.passage").count() == 0
+    assert page.goto(guarded_server + f"/doc/{SECRET}").status == 404
+    context.close()
+    assert errors == []

@@ -55,6 +55,7 @@ def corpus() -> dict[str, Metadata]:
 # What a reader finds in each document: value and source of every field.
 EXPECTED = {
     D000: {
+        "mark": ("", None),  # no circulation mark on any sample
         "doc_type": ("Kết luận", "header"),
         # Lost in scanning: supplied by doc 001, which cites it by type, issuer and title.
         "number": ("69-KL/TU", f"citation in {D001}"),
@@ -79,6 +80,7 @@ EXPECTED = {
         ),
     },
     D001: {
+        "mark": ("", None),  # no circulation mark on any sample
         "doc_type": ("Báo cáo", "header"),
         "number": ("426-BC/HU", "header"),
         "date": ("2023-07-21", "place-date line"),
@@ -106,6 +108,7 @@ EXPECTED = {
         ),
     },
     D002: {
+        "mark": ("", None),  # no circulation mark on any sample
         "doc_type": ("Kế hoạch", "header"),
         "number": ("68-KH/ĐU", "header"),
         "date": ("2026-04-19", "place-date line"),
@@ -134,6 +137,7 @@ EXPECTED = {
         ),
     },
     D003: {
+        "mark": ("", None),  # no circulation mark on any sample
         # "THÔNG BÁO / KẾT LUẬN CỦA THƯỜNG TRỰC TỈNH ỦY…" is a Thông báo.
         "doc_type": ("Thông báo", "header"),
         "number": ("", None),
@@ -165,6 +169,7 @@ EXPECTED = {
         ),
     },
     D004: {
+        "mark": ("", None),  # no circulation mark on any sample
         "doc_type": ("Báo cáo", "header"),
         "number": ("", None),
         "date": ("", None),
@@ -477,3 +482,19 @@ def test_sample_issuers_and_levels(opened):
         "003": ("Văn phòng Tỉnh ủy", "Tỉnh"),
         "004": ("Ban Dân vận Tỉnh ủy Thái Nguyên", "Tỉnh"),
     }
+
+
+@pytest.mark.parametrize(
+    "stamp, mark",
+    [("MẬT", "Mật"), ("- LƯU HÀNH NỘI BỘ -", "Lưu hành nội bộ"), ("<b>TỐI MẬT</b>", "Tối mật"), ("", "")],
+)
+def test_circulation_mark_is_read_where_it_is_stamped(stamp, mark):
+    text = f"TỈNH ỦY LAI CHÂU\n{stamp}\nSố 12-TB/TU\n\nTHÔNG BÁO\nVề việc A\n\nGiữ mối quan hệ mật thiết với Nhân dân."
+    meta = extract_metadata(parse_document("x", text, Path("x.txt")))
+    assert meta.mark == mark
+    assert meta.sources.get("mark") == ("text" if mark else None)
+
+
+def test_a_word_in_a_sentence_is_no_circulation_mark():
+    text = "THÔNG BÁO\nVề việc A\n\nNội dung mật\nLưu hành nội bộ trong chi bộ theo quy định."
+    assert extract_metadata(parse_document("x", text, Path("x.txt"))).mark == ""

@@ -271,6 +271,7 @@ def test_the_pdf_corpus_indexes_and_searches_as_the_text_corpus(pdfs, index_root
     corpus.mkdir()
     for sample in SAMPLES:
         shutil.copy(pdfs["word", sample.stem][0], corpus / f"{sample.stem}.pdf")
+    shutil.copy(CORPUS / "_access.toml", corpus)  # the archive's access, as its text twin's
     report = build_index(corpus, tmp_path / "index")
     assert (report.documents, report.skipped) == (5, [])
     pdf, text = index_digest(tmp_path / "index"), index_digest(index_root)

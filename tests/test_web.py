@@ -340,6 +340,7 @@ def test_api_search_shape(client):
     }
     assert set(result["document"]) == {
         "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "issuer_level", "province", "signer",
+        "mark",
     }
     full = get_json(client, f"/api/documents/{result['doc_id']}")
     section = next(s for s in full["sections"] if s["section_id"] == result["section_id"])

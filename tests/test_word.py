@@ -8,6 +8,7 @@ from dataclasses import asdict
 import docx
 import pytest
 
+from indexer.access import ACCESS_FILE
 from indexer.build import build_index
 from indexer.parser import parse_document
 from indexer.reader import UnreadableFile, read_text
@@ -28,6 +29,7 @@ def word_corpus(tmp_path_factory):
     folder = tmp_path_factory.mktemp("word")
     for path in SAMPLES:
         write_docx(read_text(path), folder / f"{path.stem}.docx")
+    (folder / ACCESS_FILE).write_bytes((CORPUS / ACCESS_FILE).read_bytes())  # the archive's access, as its text twin's
     return folder
 
 
@@ -153,7 +155,7 @@ def _libreoffice(source_dir, target, extension):
     import subprocess
 
     profile = (target / "profile").as_uri()
-    files = sorted(str(p) for p in source_dir.iterdir() if p.is_file())
+    files = sorted(str(p) for p in source_dir.iterdir() if p.is_file() and p.name != ACCESS_FILE)
     subprocess.run(
         ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", extension,
          "--outdir", str(target), *files],
