@@ -36,7 +36,9 @@ def passage_item(passage: Passage, state: dict | None = None) -> dict:
         label = section_label(passage.heading, passage.path) if passage.section_id != OPENING_ID else ""
         section, quoted = passage.section_id, quote_from(passage.text, passage.highlights)
     link = permalink(passage.doc_id, section)
-    citation = passage_citation(passage.document.get("citation") or "", label, quoted, link)
+    citation = passage_citation(
+        passage.document.get("citation") or "", label, quoted, link, passage.document.get("mark") or ""
+    )
     snippet = marked(passage.snippet, passage.snippet_highlights)
     return {
         "doc_id": passage.doc_id,

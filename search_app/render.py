@@ -234,10 +234,12 @@ def quote_from(text: str, spans: Spans, limit: int = QUOTE_CHARS) -> str:
     return prefix + quote(text[start:], limit)
 
 
-def passage_citation(document_citation: str, label: str, passage: str, permalink: str) -> str:
+def passage_citation(document_citation: str, label: str, passage: str, permalink: str, mark: str = "") -> str:
     """``Kết luận số 69-KL/TU, ngày 09/4/2021 của Ban Thường vụ Tỉnh ủy Lai
     Châu, mục 2.1: “…” (permalink)``. The document part comes from the index,
-    which leaves out what it does not know (number, date) rather than guess."""
+    which leaves out what it does not know (number, date) rather than guess.
+    A circulation mark goes first, "[Mật] …": the draft inherits it."""
     where = f", {label}" if label else ""
     said = f": “{quote(passage)}”" if passage.strip() else ""
-    return f"{document_citation}{where}{said} ({permalink})"
+    stamp = f"[{mark}] " if mark else ""
+    return f"{stamp}{document_citation}{where}{said} ({permalink})"

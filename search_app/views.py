@@ -230,7 +230,7 @@ def document(doc_id: str):
                     for n in s.footnotes
                 ],
                 "citation": passage_citation(meta.get("citation") or "", label, quoted,
-                                             permalink(meta["doc_id"], s.section_id))
+                                             permalink(meta["doc_id"], s.section_id), meta.get("mark") or "")
                 if s.text.strip() else "",
                 "hits": len(spans),
             }

@@ -127,7 +127,16 @@ def test_document_page_and_original_are_not_found(clients, who):
             "khong_co_van_ban_nay", "X"
         )
     else:
-        assert '<span class="mark"' in page.get_data(as_text=True) and "Mật" in page.get_data(as_text=True)
+        html = page.get_data(as_text=True)
+        assert '<span class="mark"' in html and "[Mật] Báo cáo số 426-BC/HU" in html  # in every citation copied
+
+
+def test_a_marked_document_carries_its_mark_into_results_and_citations(clients):
+    result = _json(clients["member"], f"/api/search?q={ONLY_IN_SECRET}")["results"][0]
+    assert result["document"]["mark"] == "Mật"
+    assert result["citation"].startswith("[Mật] Báo cáo số 426-BC/HU")
+    page = clients["member"].get(f"/?q={ONLY_IN_SECRET}").get_data(as_text=True)
+    assert '<span class="mark"' in page
 
 
 @pytest.mark.parametrize("who", USERS)
