@@ -7,7 +7,8 @@ from flask import current_app, request, url_for
 
 from indexer.metadata import display_date
 from indexer.parser import OPENING_ID
-from search_app.render import marked, passage_citation, quote_from, section_label
+from search_app.citing import Style, passage_citation
+from search_app.render import marked, quote_from, section_label
 from search_app.search import DOCUMENT_FIELDS, Passage
 
 
@@ -23,7 +24,7 @@ def document_fields(meta: dict) -> dict:
     return {name: meta.get(name) for name in DOCUMENT_FIELDS}
 
 
-def passage_item(passage: Passage, state: dict | None = None) -> dict:
+def passage_item(passage: Passage, state: dict | None = None, style: Style | None = None) -> dict:
     """A result, as the API returns it, plus what the page needs to draw it.
 
     ``state``: the search's URL parameters, carried to the document page so
@@ -36,9 +37,7 @@ def passage_item(passage: Passage, state: dict | None = None) -> dict:
         label = section_label(passage.heading, passage.path) if passage.section_id != OPENING_ID else ""
         section, quoted = passage.section_id, quote_from(passage.text, passage.highlights)
     link = permalink(passage.doc_id, section)
-    citation = passage_citation(
-        passage.document.get("citation") or "", label, quoted, link, passage.document.get("mark") or ""
-    )
+    citation = passage_citation(passage.document, label, quoted, link, style or Style())
     snippet = marked(passage.snippet, passage.snippet_highlights)
     return {
         "doc_id": passage.doc_id,

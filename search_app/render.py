@@ -200,19 +200,29 @@ def in_quotes(text: str) -> str:
     return f"“{text}”"
 
 
+
+
+
 def quote(text: str, limit: int = QUOTE_CHARS) -> str:
-    """One line of at most ``limit`` characters, cut at a space; table rows
-    end with ";" and their cells are joined by ", "."""
-    lines = []
-    for line in text.split("\n"):
-        if line.strip():
-            row = CELL_SEPARATOR in line
-            lines.append(line.replace(CELL_SEPARATOR, ", ").strip() + (";" if row else ""))
-    text = " ".join(" ".join(lines).rstrip(";").split())
+    """What a citation quotes of ``text``: at most ``limit`` characters, cut
+    at a space; footnote markers left out (the note is not quoted with its
+    mark), a table row a line of its own with its cells apart ("a | b")."""
+    lines, prose = [], []
+    for line in SUPERSCRIPT_RUN.sub("", text).split("\n"):
+        if CELL_SEPARATOR in line:
+            if prose:
+                lines.append(" ".join(prose))
+                prose = []
+            lines.append(" | ".join(" ".join(cell.split()) for cell in line.split(CELL_SEPARATOR)))
+        elif line.strip():
+            prose.append(" ".join(line.split()))
+    if prose:
+        lines.append(" ".join(prose))
+    text = "\n".join(lines)
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit].rstrip(" ,.;:") + "…"
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ,.;:|") + "…"
 
 
 _SENTENCE_END = re.compile(r"[.;:!?…]\s+|\n")
@@ -232,14 +242,3 @@ def quote_from(text: str, spans: Spans, limit: int = QUOTE_CHARS) -> str:
             if space > start:
                 start, prefix = space + 1, "…"
     return prefix + quote(text[start:], limit)
-
-
-def passage_citation(document_citation: str, label: str, passage: str, permalink: str, mark: str = "") -> str:
-    """``Kết luận số 69-KL/TU, ngày 09/4/2021 của Ban Thường vụ Tỉnh ủy Lai
-    Châu, mục 2.1: “…” (permalink)``. The document part comes from the index,
-    which leaves out what it does not know (number, date) rather than guess.
-    A circulation mark goes first, "[Mật] …": the draft inherits it."""
-    where = f", {label}" if label else ""
-    said = f": “{quote(passage)}”" if passage.strip() else ""
-    stamp = f"[{mark}] " if mark else ""
-    return f"{stamp}{document_citation}{where}{said} ({permalink})"

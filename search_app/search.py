@@ -362,7 +362,9 @@ def _passage(stored: dict, score: float, built: BuiltQuery | None, documents: di
         highlights=spans,
         snippet=snippet,
         snippet_highlights=snippet_highlights,
-        document={name: meta.get(name) for name in DOCUMENT_FIELDS} | {"citation": meta.get("citation", "")},
+        # The citation, and the sources that say which of its values were inferred.
+        document={name: meta.get(name) for name in DOCUMENT_FIELDS}
+        | {"citation": meta.get("citation", ""), "sources": meta.get("sources") or {}},
         topics=[labels.get(t, t) for t in (stored.get("topics") or "").split()],
     )
 

@@ -14,6 +14,7 @@ from indexer.store import IndexDamaged, IndexMissing
 from search_app.accounts import ACTION_LABELS, ORIGINAL, VIEW
 from search_app.access import may_read
 from search_app.auth import accounts, audit, audit_search, search_wait, viewer
+from search_app.citing import document_citation, passage_citation
 from search_app.labels import FACET_LABELS, SORT_LABELS, source_label
 from search_app.documents import document_sections, find_document, original_file
 from search_app.params import BadParameter, SearchRequest, parse_search_args
@@ -22,7 +23,7 @@ from search_app.query import (
     MAX_MARKED_SYLLABLES, MAX_QUERY_CHARS, BuiltQuery, QueryError, build_query, first_syllables, parse_query,
 )
 from search_app.render import (
-    in_quotes, marked, page_label, passage_citation, quote_from, render_text, section_label, short,
+    in_quotes, marked, page_label, quote_from, render_text, section_label, short,
 )
 from search_app.search import FACETS, MAX_HIGHLIGHTS, find_highlights, highlight_spans, search_page
 
@@ -229,8 +230,7 @@ def document(doc_id: str):
                     {"marker": n["marker"], "html": marked(n["text"], highlight_spans(n["text"], built))}
                     for n in s.footnotes
                 ],
-                "citation": passage_citation(meta.get("citation") or "", label, quoted,
-                                             permalink(meta["doc_id"], s.section_id), meta.get("mark") or "")
+                "citation": passage_citation(meta, label, quoted, permalink(meta["doc_id"], s.section_id))
                 if s.text.strip() else "",
                 "hits": len(spans),
             }
@@ -255,6 +255,7 @@ def document(doc_id: str):
         readers=_readers(meta, reader),
         display_date=display_date,
         document_link=permalink(meta["doc_id"]),
+        document_cited=document_citation(meta),
         original=original_file(index, meta),
         back_url=url_for("views.home", **_search_state()),
     )

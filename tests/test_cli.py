@@ -32,7 +32,7 @@ def test_search_json_has_the_documented_shape(capsys, index_root):
     }
     assert set(result["document"]) == {
         "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "issuer_level", "province", "signer", "citation",
-        "mark",
+        "mark", "sources",
     }
     # Highlights are [start, end) spans of the matched words.
     for start, end in result["highlights"]:
