@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None):
     $TRACUU_PUBLIC_URL, else the address of each request)."""
     from flask import Flask
 
-    from search_app import api, auth, views
+    from search_app import api, auth, basket, views
     from search_app.accounts import SESSION_IDLE_S, Accounts
     from search_app.indexes import IndexHolder, RecentSearches
     from search_app.search import warm_up
@@ -51,12 +51,16 @@ def create_app(test_config: dict | None = None):
         SESSION_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=SESSION_IDLE_S,
         WTF_CSRF_TIME_LIMIT=SESSION_IDLE_S,  # a form left open for the day still posts
+        MAX_CONTENT_LENGTH=50 * 1024 * 1024,  # a draft uploaded to the checker
     )
     if test_config:
         app.config.update(test_config)
     if app.config["PUBLIC_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True  # staff reach it over TLS: cookies never go in clear
-    auth.init_app(app, Accounts(Path(app.config["INDEX_DIR"])))
+    accounts = Accounts(Path(app.config["INDEX_DIR"]))
+    auth.init_app(app, accounts)
+    app.extensions["tracuu_baskets"] = basket.Baskets(accounts)
+    app.register_blueprint(basket.blueprint)
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented field order
     # A rebuilt index is opened and warmed beside the live one, on the

@@ -61,14 +61,27 @@ MIGRATIONS = (
     CREATE INDEX audit_target ON audit(action, target);
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: the citation baskets (search_app.basket), a signed-in user's or a browser session's.
+    """
+    CREATE TABLE basket (
+        id INTEGER PRIMARY KEY,
+        owner TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        doc_id TEXT NOT NULL,
+        section_id TEXT NOT NULL,
+        quote TEXT NOT NULL,
+        added REAL NOT NULL
+    );
+    CREATE INDEX basket_owner ON basket(owner, position);
+    """,
 )
 # Audit actions.
-LOGIN, LOGIN_FAILED, LOGOUT, SEARCH, VIEW, ORIGINAL = (
-    "login", "login_failed", "logout", "search", "view", "original",
+LOGIN, LOGIN_FAILED, LOGOUT, SEARCH, VIEW, ORIGINAL, EXPORT = (
+    "login", "login_failed", "logout", "search", "view", "original", "export",
 )  # fmt: skip
 ACTION_LABELS = {
     LOGIN: "đăng nhập", LOGIN_FAILED: "đăng nhập sai", LOGOUT: "đăng xuất",
-    SEARCH: "tìm kiếm", VIEW: "xem văn bản", ORIGINAL: "tải bản gốc",
+    SEARCH: "tìm kiếm", VIEW: "xem văn bản", ORIGINAL: "tải bản gốc", EXPORT: "xuất tập trích dẫn",
 }  # fmt: skip
 
 
@@ -107,7 +120,8 @@ class Accounts:
         self._ready = False
 
     @contextmanager
-    def _db(self):
+    def connect(self):
+        """A connection in a transaction (committed on leaving), schema up to date."""
         if not self._ready:
             self._migrate()
         with closing(sqlite3.connect(self.path, timeout=30)) as db:
@@ -138,7 +152,7 @@ class Accounts:
         groups = _checked_groups(groups)
         now = time.time()
         try:
-            with self._db() as db:
+            with self.connect() as db:
                 db.execute(
                     "INSERT INTO users (name, password, groups, admin, created, changed) VALUES (?, ?, ?, ?, ?, ?)",
                     (name, _hashed(password), ",".join(groups), int(admin), now, now),
@@ -153,7 +167,7 @@ class Accounts:
             raise AccountError(f"Không có người dùng “{name}”.")
         groups = user.groups if groups is None else _checked_groups(groups)
         admin = user.admin if admin is None else admin
-        with self._db() as db:
+        with self.connect() as db:
             db.execute(
                 "UPDATE users SET groups = ?, admin = ?, changed = ? WHERE name = ?",
                 (",".join(groups), int(admin), time.time(), user.name),
@@ -162,7 +176,7 @@ class Accounts:
 
     def set_password(self, name: str, password: str) -> None:
         """Also signs the user out everywhere: whoever knew the old one is out."""
-        with self._db() as db:
+        with self.connect() as db:
             changed = db.execute(
                 "UPDATE users SET password = ?, changed = ? WHERE name = ?", (_hashed(password), time.time(), name)
             ).rowcount
@@ -171,23 +185,23 @@ class Accounts:
             raise AccountError(f"Không có người dùng “{name}”.")
 
     def remove(self, name: str) -> None:
-        with self._db() as db:
+        with self.connect() as db:
             db.execute("DELETE FROM sessions WHERE name = ?", (name,))
             if not db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
                 raise AccountError(f"Không có người dùng “{name}”.")
 
     def get(self, name: str) -> User | None:
-        with self._db() as db:
+        with self.connect() as db:
             row = db.execute("SELECT name, groups, admin FROM users WHERE name = ?", (name,)).fetchone()
         return _user(row) if row else None
 
     def users(self) -> list[User]:
-        with self._db() as db:
+        with self.connect() as db:
             return [_user(row) for row in db.execute("SELECT name, groups, admin FROM users ORDER BY name")]
 
     def check(self, name: str, password: str) -> User | None:
         """The user when the password is theirs; the same work either way."""
-        with self._db() as db:
+        with self.connect() as db:
             row = db.execute("SELECT name, groups, admin, password FROM users WHERE name = ?", (name,)).fetchone()
         ok = check_password_hash(row[3] if row else _DUMMY_HASH, password)
         return _user(row[:3]) if row and ok else None
@@ -197,7 +211,7 @@ class Accounts:
     def open_session(self, user: User) -> str:
         token = secrets.token_urlsafe(32)
         now = time.time()
-        with self._db() as db:
+        with self.connect() as db:
             db.execute("DELETE FROM sessions WHERE seen < ? OR created < ?", (now - SESSION_IDLE_S, now - SESSION_MAX_S))
             db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)", (_token_key(token), user.name, now, now))
         return token
@@ -206,7 +220,7 @@ class Accounts:
         """The user of a live session; it counts as seen now."""
         now = time.time()
         key = _token_key(token)
-        with self._db() as db:
+        with self.connect() as db:
             row = db.execute(
                 "SELECT u.name, u.groups, u.admin, s.seen FROM sessions s JOIN users u ON u.name = s.name "
                 "WHERE s.token = ? AND s.seen >= ? AND s.created >= ?",
@@ -217,19 +231,19 @@ class Accounts:
         return _user(row[:3]) if row else None
 
     def close_session(self, token: str) -> None:
-        with self._db() as db:
+        with self.connect() as db:
             db.execute("DELETE FROM sessions WHERE token = ?", (_token_key(token),))
 
     def secret_key(self) -> str:
         """The key that signs session cookies, made once per deployment."""
-        with self._db() as db:
+        with self.connect() as db:
             db.execute("INSERT OR IGNORE INTO settings VALUES ('secret_key', ?)", (secrets.token_hex(32),))
             return db.execute("SELECT value FROM settings WHERE key = 'secret_key'").fetchone()[0]
 
     # ---------------------------------------------------------------- audit
 
     def record(self, action: str, user: str = "", target: str = "", address: str = "") -> None:
-        with self._db() as db:
+        with self.connect() as db:
             db.execute(
                 "INSERT INTO audit (at, user, action, target, address) VALUES (?, ?, ?, ?, ?)",
                 (time.time(), user, action, target[:2000], address),
@@ -247,13 +261,13 @@ class Accounts:
             sql += f" AND action IN ({','.join('?' * len(actions))})"
             args += list(actions)
         sql += " ORDER BY id DESC LIMIT ?" if limit else " ORDER BY id"
-        with self._db() as db:
+        with self.connect() as db:
             return [AuditEntry(*row) for row in db.execute(sql, [*args, limit] if limit else args)]
 
     def sign_in_blocked(self, name: str, address: str) -> bool:
         """Too many failed sign-ins lately, for this name or from this address."""
         since = time.time() - FAILED_WINDOW_S
-        with self._db() as db:
+        with self.connect() as db:
             by_name, by_address = db.execute(
                 "SELECT COALESCE(SUM(target = ?), 0), COALESCE(SUM(address = ?), 0) FROM audit "
                 "WHERE action = ? AND at >= ?",

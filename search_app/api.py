@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from indexer.reader import UnreadableFile
 from indexer.store import IndexMissing
 from search_app.access import may_read
 from search_app.accounts import VIEW
-from search_app.auth import audit, audit_search, search_wait, viewer
+from search_app.auth import audit, audit_search, csrf, search_wait, viewer
+from search_app.checker import check_text, read_draft, report
 from search_app.documents import document_sections, find_document, original_file
 from search_app.params import BadParameter, parse_search_args
 from search_app.present import api_item, document_fields, passage_item, permalink
@@ -106,6 +108,27 @@ def document(doc_id: str):
             "original_url": permalink(meta["doc_id"]) + "/original" if original_file(index, meta) else None,
         }
     )
+
+
+@blueprint.post("/check")
+@csrf.exempt  # scripts post here; it changes nothing, and SameSite cookies keep other sites' posts unsigned
+def check():
+    """A draft as a file (multipart ``file``), JSON ``{"text": …}`` or the
+    body as text → each citation's status (search_app.checker)."""
+    upload = request.files.get("file")
+    try:
+        if upload is not None and upload.filename:
+            text = read_draft(upload.read(), upload.filename)
+        elif request.is_json:
+            text = (request.get_json(silent=True) or {}).get("text") or ""
+        else:
+            text = request.get_data(as_text=True)
+    except (ValueError, UnreadableFile) as error:
+        return _error(f"Không đọc được tệp: {error}", 400)
+    if not isinstance(text, str) or not text.strip():
+        return _error("Cần nội dung dự thảo: tệp (file), JSON {\"text\": …} hoặc văn bản.", 400)
+    checked = check_text(_index(), text, viewer())
+    return jsonify(report(checked))
 
 
 @blueprint.route("/<path:anything>")

@@ -145,8 +145,12 @@ def login():
     if user is None:
         accounts().record(LOGIN_FAILED, name[:64], name[:64], address)
         return _login_page("Tên đăng nhập hoặc mật khẩu không đúng.", 401, name)
-    # A new session: whatever cookie came before (one an attacker planted) signs no one in.
+    # A new session: whatever cookie came before (one an attacker planted) signs
+    # no one in. What the browser collected before signing in goes with the user.
+    collected = session.get("basket")
     session.clear()
+    if collected:
+        current_app.extensions["tracuu_baskets"].adopt(f"s:{collected}", f"u:{user.name}")
     login_user(SignedIn(user, accounts().open_session(user)))
     session.permanent = True
     accounts().record(LOGIN, user.name, "", address)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indexer.issuers import LEVELS
-from search_app.render import quote
+from search_app.render import QUOTE_CHARS, quote
 
 # Where a value's source says it was not read in the document itself.
 _INFERRED_SOURCES = ("citation in ", "inferred")
@@ -36,7 +36,11 @@ class Style:
 def inferred(meta: dict) -> list[str]:
     """Labels of the values in the citation that the document does not state."""
     sources = meta.get("sources") or {}
-    shown = [name for name in _FLAGGED if meta.get(name) and (name != "year" or not meta.get("date"))]
+    # A year shows only without a date, and then only when the title does not already hold it.
+    shown = [
+        name for name in _FLAGGED
+        if meta.get(name) and (name != "year" or not meta.get("date") and str(meta["year"]) not in meta.get("title", ""))
+    ]
     return [_FLAGGED[name] for name in shown if str(sources.get(name, "")).startswith(_INFERRED_SOURCES)]
 
 
@@ -61,12 +65,14 @@ def document_citation(meta: dict, style: Style = Style(), mark: bool = True) -> 
     return f"[{meta['mark']}] {text}" if mark and meta.get("mark") else text
 
 
-def passage_citation(meta: dict, label: str, quoted: str, link: str, style: Style = Style()) -> str:
+def passage_citation(
+    meta: dict, label: str, quoted: str, link: str, style: Style = Style(), limit: int = QUOTE_CHARS
+) -> str:
     """``Kết luận số 69-KL/TU, ngày 09/4/2021 của Ban Thường vụ Tỉnh ủy Lai
     Châu, mục 2.1: “…” (link)``: the quote without footnote marks, a table
     row a line of its own."""
     where = f", {label}" if label else ""
-    said = f": “{quote(quoted)}”" if quoted.strip() else ""
+    said = f": “{quote(quoted, limit)}”" if quoted.strip() else ""
     after = f" ({link})" if style.link and link else ""
     return f"{document_citation(meta, Style(link=False, title=style.title))}{where}{said}{after}"
 

@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("query_set", nargs="?", type=Path, default=DEFAULT_QUERY_SET, metavar="QUERYSET")
     evaluate.add_argument("--index-dir", type=Path, default=None)
 
+    check = commands.add_parser("check", help="kiểm tra các văn bản một dự thảo dẫn chiếu, đối chiếu với kho")
+    check.add_argument("file", type=Path, metavar="TỆP", help="dự thảo .docx, .doc, .pdf, .txt, .md ('-': đầu vào chuẩn)")
+    check.add_argument("--json", action="store_true")
+    check.add_argument("--index-dir", type=Path, default=None)
+
     users = commands.add_parser("users", help="người dùng và nhóm (mật khẩu đọc từ đầu vào chuẩn)")
     actions = users.add_subparsers(dest="action", required=True, metavar="VIỆC", parser_class=_Parser)
     add = actions.add_parser("add", help="thêm người dùng")
@@ -172,6 +177,41 @@ def _read_password() -> str:
             raise ValueError("Hai lần nhập mật khẩu không khớp.")
         return first
     return sys.stdin.readline().rstrip("\r\n")
+
+
+def run_check(args) -> int:
+    from indexer.metadata import display_date
+    from indexer.reader import UnreadableFile
+    from search_app.checker import MISMATCH, UNKNOWN, check_text, read_draft, report, summary
+
+    try:
+        if str(args.file) == "-":
+            text = sys.stdin.read()
+        else:
+            text = read_draft(args.file.read_bytes(), args.file.name)
+    except (OSError, ValueError, UnreadableFile) as error:
+        print(f"Lỗi: không đọc được {args.file}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
+        return EXIT_FAILURE
+    index = _open(args)
+    if index is None:
+        return EXIT_FAILURE
+    checked = check_text(index, text)
+    if args.json:
+        _print_json(report(checked))
+        return EXIT_OK
+    labels = {"doc_type": "loại", "date": "ngày", "issuer": "cơ quan ban hành", "title": "trích yếu"}
+    for c in checked:
+        if c.status == UNKNOWN:
+            print(f"?  {c.number}: không có trong kho")
+            continue
+        print(f"{'✗' if c.status == MISMATCH else '✓'}  {c.number}: {c.citation} ({c.doc_id})")
+        for name, values in c.differences.items():
+            draft, corpus = (display_date(v) if name == "date" else v for v in (values["draft"], values["corpus"]))
+            print(f"     {labels[name]}: dự thảo “{draft}”, trong kho “{corpus}”")
+    counts = summary(checked)
+    print(f"{len(checked)} dẫn chiếu: {counts['ok']} khớp, {counts['mismatch']} sai khác, "
+          f"{counts['unknown']} không có trong kho.")
+    return EXIT_OK
 
 
 def run_users(args) -> int:
@@ -504,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {
         "index": run_index, "search": run_search, "serve": run_serve, "docs": run_docs, "eval": run_eval,
-        "users": run_users, "audit": run_audit,
+        "users": run_users, "audit": run_audit, "check": run_check,
     }[args.command]  # fmt: skip
     try:
         return handler(args)

@@ -9,11 +9,13 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.access import PUBLIC
 from indexer.metadata import display_date
+from indexer.reader import UnreadableFile
 from indexer.schema import slug
 from indexer.store import IndexDamaged, IndexMissing
 from search_app.accounts import ACTION_LABELS, ORIGINAL, VIEW
 from search_app.access import may_read
 from search_app.auth import accounts, audit, audit_search, search_wait, viewer
+from search_app.checker import check_text, read_draft, summary
 from search_app.citing import document_citation, passage_citation
 from search_app.labels import FACET_LABELS, SORT_LABELS, source_label
 from search_app.documents import document_sections, find_document, original_file
@@ -261,6 +263,26 @@ def document(doc_id: str):
     )
 
 
+@blueprint.route("/check", methods=["GET", "POST"])
+def check():
+    """The citation checker: a draft pasted or uploaded, each document it
+    cites set against the corpus."""
+    if request.method == "GET":
+        return render_template("check.html", text="", checked=None)
+    text = request.form.get("text") or ""
+    upload = request.files.get("file")
+    try:
+        if upload is not None and upload.filename:
+            text = read_draft(upload.read(), upload.filename)
+    except (ValueError, UnreadableFile) as error:
+        return render_template("check.html", text="", checked=None, error=f"Không đọc được tệp: {error}"), 400
+    if not text.strip():
+        return render_template("check.html", text="", checked=None, error="Hãy dán dự thảo hoặc chọn tệp."), 400
+    checked = check_text(_index(), text, viewer())
+    return render_template("check.html", text=text, checked=checked, counts=summary(checked),
+                           display_date=display_date)
+
+
 @blueprint.get("/doc/<doc_id>/original")
 def original(doc_id: str):
     """The document's original file, as an attachment of its own type: what
@@ -373,6 +395,7 @@ def register_error_pages(app) -> None:
         messages = {
             404: ("Không tìm thấy trang", "Địa chỉ này không có trong Tra cứu."),
             405: ("Không hỗ trợ", "Phương thức này không được hỗ trợ ở địa chỉ này."),
+            413: ("Tệp quá lớn", "Tệp hoặc nội dung gửi lên quá lớn."),
         }
         title, message = messages.get(error.code, ("Lỗi", "Yêu cầu không xử lý được."))
         if wants_json():

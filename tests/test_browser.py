@@ -227,3 +227,67 @@ def test_sign_in_reads_the_restricted_report_and_sign_out_hides_it(guarded_serve
     assert page.goto(guarded_server + f"/doc/{SECRET}").status == 404
     context.close()
     assert errors == []
+
+
+def test_basket_from_results_and_a_section_to_word_and_the_checker(server, browser, tmp_path):
+    import html
+    import re
+    import zipfile
+
+    import docx
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # Two passages of the Kết luận from results, one of the report from its page.
+    page.goto(server + "/?q=Ban+Cán+sự+Đảng&doc_type=Kết+luận")
+    page.locator("li.passage").nth(0).locator("button:has-text('Thêm vào tập trích dẫn')").click()
+    assert "Đã thêm vào tập trích dẫn" in page.inner_text(".flash")
+    page.locator("li.passage").nth(1).locator("button:has-text('Thêm vào tập trích dẫn')").click()
+    page.goto(server + "/doc/001_b7d788ee9d07cfc0?q=dân+vận#phan-1-II-3")
+    page.locator("[id='phan-1-II-3'] button:has-text('Thêm vào tập trích dẫn')").click()
+    page.click("nav.account a.basket-link")
+    items = page.locator("ol.basket-items > li")
+    assert items.count() == 3 and "Tập trích dẫn (3)" in page.inner_text("nav.account")
+    notes = [items.nth(i).locator("p.doc").inner_text() for i in range(3)]
+    assert notes[2].startswith("Báo cáo số 426-BC/HU")
+    items.nth(2).locator("button:has-text('Lên')").click()  # the report second
+    order = [page.locator("ol.basket-items > li").nth(i).locator("p.doc").inner_text() for i in range(3)]
+    assert order == [notes[0], notes[2], notes[1]]
+    page.screenshot(path=str(SCREENSHOTS / "basket.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("a:has-text('Word (.docx)')")
+    saved = tmp_path / "tap.docx"
+    download.value.save_as(saved)
+    quotes = [p.text for p in docx.Document(str(saved)).paragraphs if p.text.startswith("“")]
+    assert len(quotes) == 3
+    with zipfile.ZipFile(saved) as package:
+        footnotes = package.read("word/footnotes.xml").decode("utf-8")
+    texts = [html.unescape(" ".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", n)).strip())
+             for n in re.findall(r'<w:footnote w:id="[1-9]\d*">(.*?)</w:footnote>', footnotes)]
+    assert texts == order  # each footnote is the citation the basket showed
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+                    "--convert-to", "html", "--outdir", str(tmp_path), str(saved)],
+                   check=True, capture_output=True, timeout=180)
+    converted = (tmp_path / "tap.html").read_text(encoding="utf-8", errors="replace")
+    flat = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", converted)).split())
+    assert len(re.findall(r'<div id="sdfootnote\d+"', converted)) == 3
+    assert all(" ".join(t.split()) in flat for t in texts)
+    assert all(" ".join(q.split())[:60] in flat for q in quotes)
+
+    # The checker on a draft with two planted errors.
+    page.goto(server + "/")
+    page.click("nav.account a:has-text('Kiểm tra dẫn chiếu')")
+    page.fill("#draft", "Căn cứ Kết luận số 69-KL/TU, ngày 09/5/2021 của Ban Thường vụ Tỉnh ủy Lai Châu;\n"
+                        "Căn cứ Báo cáo số 426-BC/HU, ngày 21/7/2023 của Huyện ủy Tam Đường;\n"
+                        "Căn cứ Kế hoạch số 68-KH/ĐU, ngày 19/4/2026 của Ban Bí thư;\n"
+                        "Căn cứ Nghị quyết số 12-NQ/TW;")
+    page.click("form button:has-text('Kiểm tra')")
+    assert page.inner_text("p.summary") == "1 khớp · 2 sai khác · 1 không có trong kho"
+    flagged = page.locator("li.status-mismatch").all_inner_texts()
+    assert "09/5/2021" in flagged[0] and "09/4/2021" in flagged[0] and "Ban Bí thư" in flagged[1]
+    page.screenshot(path=str(SCREENSHOTS / "check.png"), full_page=True)
+    context.close()
+    assert errors == []

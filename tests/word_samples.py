@@ -12,13 +12,8 @@ import re
 from pathlib import Path
 
 import docx
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml import OxmlElement
-from docx.oxml.ns import nsdecls, qn
-from xml.sax.saxutils import escape
+
+from search_app.export import add_footnotes, footnote_reference
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _NOTE_START = re.compile(rf"^(?:<sup>(\d+)</sup>|([{SUPERSCRIPTS}]+))\s*")
@@ -100,7 +95,7 @@ def write_docx(text: str, path: Path) -> Path:
         else:
             paragraph = document.add_paragraph()
         _runs(paragraph, "\n".join(line.rstrip() for line in block), notes, ids)
-    _add_footnotes(document, {ids[n]: notes[n] for n in ids})
+    add_footnotes(document, {ids[n]: notes[n] for n in ids})
     document.save(str(path))
     return path
 
@@ -131,27 +126,7 @@ def _plain_runs(paragraph, text: str, bold: bool, notes: dict, ids: dict) -> Non
         number = match.group(1) or _digits(match.group(2))
         if number in notes:
             ids.setdefault(number, len(ids) + 1)
-            run = paragraph.add_run()
-            reference = OxmlElement("w:footnoteReference")
-            reference.set(qn("w:id"), str(ids[number]))
-            run._r.append(reference)
+            footnote_reference(paragraph, ids[number])
         else:
             paragraph.add_run(match.group(0)).bold = bold or None
         position = match.end()
-
-
-def _add_footnotes(document, notes: dict[int, str]) -> None:
-    if not notes:
-        return
-    parts = [
-        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>',
-        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>',
-    ]
-    for note_id, text in sorted(notes.items()):
-        parts.append(
-            f'<w:footnote w:id="{note_id}"><w:p><w:r><w:footnoteRef/></w:r>'
-            f'<w:r><w:t xml:space="preserve"> {escape(text)}</w:t></w:r></w:p></w:footnote>'
-        )
-    xml = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes {nsdecls("w")}>{"".join(parts)}</w:footnotes>'
-    part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml.encode("utf-8"), document.part.package)
-    document.part.relate_to(part, RT.FOOTNOTES)
