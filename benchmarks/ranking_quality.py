@@ -115,7 +115,12 @@ def alqac_indexes(law_path: Path, folder: Path) -> tuple[OpenIndex, whoosh_index
     project = whoosh_index.create_in(str(folder / "project"), build_schema())
     baseline = whoosh_index.create_in(str(folder / "baseline"), baseline_schema())
     pw, bw = project.writer(limitmb=256), baseline.writer(limitmb=256)
+    catalog = []
     for document in alqac_documents(law_path):
+        # Each section belongs to a catalog entry, as in a built index: the
+        # search counts only sections whose document it knows.
+        catalog.append({"doc_id": document.parsed.doc_id, "title": document.metadata.title,
+                        "doc_type": document.metadata.doc_type, "sections": []})
         for section in document.parsed.sections:
             fields = _section_fields(document, section)
             pw.add_document(**{k: v for k, v in fields.items() if v is not None})
@@ -123,7 +128,7 @@ def alqac_indexes(law_path: Path, folder: Path) -> tuple[OpenIndex, whoosh_index
             _add_baseline(bw, fields["key"], f"{section.heading}\n{section.text}", {})
     pw.commit()
     bw.commit()
-    return OpenIndex(project, {"documents": []}), baseline
+    return OpenIndex(project, {"documents": catalog}), baseline
 
 
 def corpus_indexes(corpus: Path, folder: Path) -> tuple[OpenIndex, whoosh_index.Index]:
