@@ -50,7 +50,13 @@ def passage_item(passage: Passage, state: dict | None = None, style: Style | Non
         "url": link,
         "citation": citation,
         "topics": passage.topics,
+        "footnotes": [{"marker": n["marker"], "text": n["text"], "matched": n["matched"]} for n in passage.footnotes],
+        "matched_in": passage.matched_in,
         "document": {name: passage.document.get(name) for name in DOCUMENT_FIELDS},
+        # Under the passage on the page: the notes that hold what was asked.
+        "_notes": [
+            {"marker": n["marker"], "html": marked(n["text"], n["highlights"])} for n in passage.footnotes if n["matched"]
+        ],
         # For the page only.
         "_heading_html": marked(passage.heading, passage.heading_highlights),
         "_snippet": snippet,

@@ -62,10 +62,11 @@ CONTEXT_BOOST = 0.5
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-_QUOTED = re.compile(r'"([^"]*)"')
-# Boolean operators and field prefixes ("title:") are not supported; pasted
-# ones must not become search words.
-_OPERATORS = re.compile(r"(?<!\S)(?:AND|OR|NOT|&&|\|\|)(?!\S)|(?<![\w:])[A-Za-z_]+:(?=\S)")
+# A quoted phrase (a lone quote runs to the end), or a whitespace-free token.
+_TOKEN = re.compile(r'-?"[^"]*"?|[^\s"]+')
+# Field prefixes ("title:") are not supported: named in the page, the value searched.
+_FIELD_PREFIX = re.compile(r"^([A-Za-z_]+):(?=\S)")
+OR_WORDS, AND_WORDS, NOT_WORDS = ("OR", "||"), ("AND", "&&"), ("NOT",)
 
 
 class QueryError(ValueError):
@@ -79,10 +80,18 @@ class ParsedQuery:
     loose: list[LooseNumber] = field(default_factory=list)  # "kl 69": type and number only
     phrases: list[list[str]] = field(default_factory=list)  # quoted, as syllables
     chunks: list[list[str]] = field(default_factory=list)  # unquoted runs, as syllables
+    # "a OR b": groups of which one alternative must match, each (quoted?, syllables).
+    either: list[list[tuple[bool, list[str]]]] = field(default_factory=list)
+    excluded: list[list[str]] = field(default_factory=list)  # "-word", "NOT word", -"phrase"
+    ignored: list[str] = field(default_factory=list)  # syntax not supported, as typed ("title:")
+    # Runs of two or more capitalised syllables ("Dương Văn An", "Lai Châu"):
+    # names, matched and marked whole (pyvi leaves a name in pieces).
+    names: list[tuple[str, ...]] = field(default_factory=list)
 
     @property
     def all_syllables(self) -> list[str]:
-        return [s for run in self.phrases + self.chunks for s in run]
+        alternatives = [run for group in self.either for _, run in group]
+        return [s for run in self.phrases + self.chunks + alternatives for s in run]
 
     @property
     def accented(self) -> bool:
@@ -131,20 +140,102 @@ def parse_query(raw: str, loose: bool = True) -> ParsedQuery:
         elif (number.digits, number.code) not in {(n.digits, n.code) for n in parsed.loose}:
             parsed.loose.insert(0, number)
         text = text[: number.start] + " " + text[number.end :]
-    pieces = _QUOTED.split(text)
-    for index, piece in enumerate(pieces):
-        if index % 2:
-            phrase = syllables(piece)
-            if phrase:
-                parsed.phrases.append(phrase)
-        else:
-            # A lone, unbalanced quote is ignored.
-            run = syllables(_OPERATORS.sub(" ", piece.replace('"', " ")))
-            if run:
-                parsed.chunks.append(run)
-    if not (parsed.numbers or parsed.loose or parsed.phrases or parsed.chunks):
+    _read_words(text, parsed)
+    if not (parsed.numbers or parsed.loose or parsed.phrases or parsed.chunks or parsed.either):
+        if parsed.excluded:
+            raise QueryError("Cần ít nhất một từ để tìm, ngoài các từ loại trừ (-từ, NOT từ).")
         raise QueryError("Câu tìm kiếm không có từ nào để tìm.")
     return parsed
+
+
+def _read_words(text: str, parsed: ParsedQuery) -> None:
+    """Words, quoted phrases and the operators between them into ``parsed``.
+
+    Words side by side make one run (pyvi segments it). ``OR`` (or ``||``)
+    between two runs or phrases makes one of them enough; ``-`` before a
+    word or phrase, or ``NOT`` before it, excludes it; ``AND`` is what words
+    side by side already mean. A field prefix is named and left out."""
+    items: list[tuple[str, list[str]]] = []  # ("run" | "phrase", syllables) or ("or", [])
+    run: list[str] = []
+    exclude_next = False
+    capitals: list[str] = []  # the capitalised syllables just read
+
+    def name_found():
+        if len(capitals) >= 2:
+            parsed.names.append(tuple(capitals))
+        capitals.clear()
+
+    def close_run():
+        name_found()
+        if run:
+            items.append(("run", run.copy()))
+            run.clear()
+
+    for token in _TOKEN.findall(text):
+        if token in OR_WORDS:
+            close_run()
+            items.append(("or", []))
+            continue
+        if token in AND_WORDS:
+            continue
+        if token in NOT_WORDS:
+            close_run()
+            exclude_next = True
+            continue
+        negated = exclude_next or (len(token) > 1 and token[0] == "-" and (token[1].isalpha() or token[1] == '"'))
+        exclude_next = False
+        if negated and token.startswith("-"):
+            token = token[1:]
+        prefix = _FIELD_PREFIX.match(token)
+        if prefix:
+            parsed.ignored.append(prefix.group(0))
+            token = token[prefix.end() :]
+        quoted = token.startswith('"')
+        words = syllables(token.strip('"'))
+        if not words:
+            capitals.clear()
+            continue
+        if negated:
+            close_run()
+            parsed.excluded.append(words)
+        elif quoted:
+            close_run()
+            items.append(("phrase", words))
+        else:
+            run.extend(words)
+        if not negated and not quoted and len(words) == 1 and _is_capitalised(token):
+            capitals.append(words[0])
+            continue
+        name_found()
+    close_run()
+    _group(items, parsed)
+
+
+def _is_capitalised(token: str) -> bool:
+    """"Dương", not "dương" nor "DTTS" (an abbreviation) nor "69"."""
+    letters = [c for c in token if c.isalpha()]
+    return len(letters) > 1 and letters[0].isupper() and not any(c.isupper() for c in letters[1:])
+
+
+def _group(items: list[tuple[str, list[str]]], parsed: ParsedQuery) -> None:
+    """Runs and phrases joined by OR into groups; the others required."""
+    groups: list[list[tuple[str, list[str]]]] = []
+    joined = False
+    for kind, words in items:
+        if kind == "or":
+            joined = bool(groups)
+            continue
+        if joined:
+            groups[-1].append((kind, words))
+        else:
+            groups.append([(kind, words)])
+        joined = False
+    for group in groups:
+        if len(group) == 1:
+            kind, words = group[0]
+            (parsed.phrases if kind == "phrase" else parsed.chunks).append(words)
+        else:
+            parsed.either.append([(kind == "phrase", words) for kind, words in group])
 
 
 def first_syllables(parsed: ParsedQuery, limit: int) -> tuple[ParsedQuery, bool]:
@@ -195,10 +286,12 @@ def _abbreviation_at(run: list[str], i: int):
     return best
 
 
-def units_of(run: list[str]) -> list[Unit]:
+def units_of(run: list[str], names: list[tuple[str, ...]] = ()) -> list[Unit]:
     """Abbreviations (either way) and pyvi words; syllables typed without
     diacritics stay single units: pyvi, trained on accented text, pairs them
-    wrongly ("bao ve rung" → bao | ve_rung) and the pair would be required."""
+    wrongly ("bao ve rung" → bao | ve_rung) and the pair would be required.
+    A capitalised name of ``names`` is one unit where pyvi keeps it apart
+    from its neighbours ("Dương Văn An | chủ_trì", not "Ban Thường_vụ")."""
     units: list[Unit] = []
     plain: list[str] = []
 
@@ -206,6 +299,7 @@ def units_of(run: list[str]) -> list[Unit]:
         words: list[tuple[str, ...]] = []
         accented = any(has_diacritics(s) for s in plain)
         joins = segment_labels(plain) if accented else [False] * len(plain)
+        joins = _join_names(plain, list(joins), names)
         for syllable, join in zip(plain, joins):
             if join:
                 words[-1] += (syllable,)
@@ -228,6 +322,26 @@ def units_of(run: list[str]) -> list[Unit]:
             i += 1
     flush()
     return units
+
+
+NUMBER_FIELDS = ("number", "head_cites", "cites", "path_cites")
+
+
+def number_anywhere(key: str) -> wq.Query:
+    """The sections bearing or citing the number ``key``."""
+    return wq.Or([wq.Term(fieldname, key) for fieldname in NUMBER_FIELDS])
+
+
+def _join_names(plain: list[str], joins: list[bool], names) -> list[bool]:
+    """``joins`` with each name in ``plain`` joined into one word, unless pyvi
+    joins its first or last syllable with a word outside it."""
+    for name in names:
+        n = len(name)
+        for start in range(len(plain) - n + 1):
+            end = start + n
+            if tuple(plain[start:end]) == name and not joins[start] and not (end < len(plain) and joins[end]):
+                joins[start + 1 : end] = [True] * (n - 1)
+    return joins
 
 
 def _loose_match(fieldname: str, number: LooseNumber) -> wq.Query:
@@ -293,6 +407,7 @@ class BuiltQuery:
     sequences: set[tuple[str, ...]]
     numbers: set[str]
     loose: tuple[LooseNumber, ...] = ()
+    exclude: wq.Query | None = None  # sections holding any of it are left out
 
     def marks_number(self, key: str) -> bool:
         return key in self.numbers or any(number.matches(key) for number in self.loose)
@@ -311,12 +426,15 @@ def build_query(
     def mark(terms, exact=accented):
         sequences.add(tuple(terms) if exact else tuple(fold(t) for t in terms))
 
-    for run in parsed.chunks:
+    syllable_weight = 1.0 if match_all else SYLLABLE_WEIGHT
+
+    def run_clauses(run) -> list[wq.Query]:
+        """Each unit of an unquoted run, as it must match; marks what to highlight."""
         typed_plain = len(run) > 1 and not any(has_diacritics(s) for s in run)
-        syllable_weight = 1.0 if match_all else SYLLABLE_WEIGHT
-        for unit in units_of(run):
+        clauses = []
+        for unit in units_of(run, parsed.names):
             options = [unit.syllables, *unit.alternatives]
-            required.append(wq.Or([_match(o, accented, syllable_weight=syllable_weight) for o in options]))
+            clauses.append(wq.Or([_match(o, accented, syllable_weight=syllable_weight) for o in options]))
             if typed_plain and len(unit.syllables) == 1 and not unit.alternatives:
                 continue  # marked below: a lone "dan" would light up every dẫn, dân, dạn
             for option in options:
@@ -328,10 +446,23 @@ def build_query(
                     mark(run[start : start + size], exact=False)
         if 1 < len(run) <= PHRASE_MAX_SYLLABLES:
             preferred.append(_match(tuple(run), accented, boost=PHRASE_BOOST))
-    for phrase in parsed.phrases:
+        return clauses
+
+    def phrase_clause(phrase) -> wq.Query:
         phrase_accented = accented and has_diacritics("".join(phrase))
-        required.append(_match(tuple(phrase), phrase_accented))
         mark(phrase, phrase_accented)
+        return _match(tuple(phrase), phrase_accented)
+
+    for run in parsed.chunks:
+        required.extend(run_clauses(run))
+    for phrase in parsed.phrases:
+        required.append(phrase_clause(phrase))
+    for group in parsed.either:
+        alternatives = []
+        for quoted, words in group:
+            clauses = [phrase_clause(words)] if quoted else run_clauses(words)
+            alternatives.append(clauses[0] if len(clauses) == 1 else wq.And(clauses))
+        required.append(wq.Or(alternatives))
 
     text_query = None
     if required:
@@ -349,9 +480,7 @@ def build_query(
         numbers = wq.Or(
             [
                 wq.ConstantScoreQuery(clause, score)
-                for fieldname, score in zip(
-                    ("number", "head_cites", "cites", "path_cites"), (*scores, PATH_CITE_SCORE)
-                )
+                for fieldname, score in zip(NUMBER_FIELDS, (*scores, PATH_CITE_SCORE))
                 for clause in [wq.Term(fieldname, key) for key in parsed.numbers]
                 + [_loose_match(fieldname, number) for number in parsed.loose]
             ]
@@ -360,4 +489,9 @@ def build_query(
         # rank, each on its own (a citer rarely holds every word of a sentence).
         words = wq.Or(required + preferred) if required else None
         query = wq.AndMaybe(numbers, words) if words else numbers
-    return BuiltQuery(query, accented, sequences, set(parsed.numbers), tuple(parsed.loose))
+    # Excluded as typed: with diacritics exactly, without them in every spelling.
+    exclude = [_match(tuple(words), has_diacritics("".join(words))) for words in parsed.excluded]
+    return BuiltQuery(
+        query, accented, sequences, set(parsed.numbers), tuple(parsed.loose),
+        exclude=wq.Or(exclude) if exclude else None,
+    )

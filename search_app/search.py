@@ -6,7 +6,7 @@ import logging
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
 import numpy as np
@@ -25,7 +25,7 @@ from indexer.store import OpenIndex
 from indexer.topics import load_topics
 from search_app.access import Viewer, readable_sections
 from search_app.corrector import TWO_EDITS_FROM, corrector_for
-from search_app.query import BuiltQuery, QueryError, build_query, parse_query
+from search_app.query import BuiltQuery, QueryError, build_query, number_anywhere, parse_query
 from search_app.engine import Engine, Matches, engine_for, thread_searcher
 from search_app.rerank import RERANK_DEPTH, rerank
 from search_app.sections import Columns, section_columns, topic_labels
@@ -124,12 +124,13 @@ class Passage:
     path: list[str]
     text: str
     score: float
-    footnotes: list[dict]
+    footnotes: list[dict]  # marker, text, highlights (spans in text), matched
     highlights: list[tuple[int, int]]  # spans in text
     snippet: str
     snippet_highlights: list[tuple[int, int]]
     document: dict
     topics: list[str]  # the section's own topics, labels
+    matched_in: list[str] = field(default_factory=list)  # "heading", "text", "footnotes": where the query shows
 
 
 @dataclass
@@ -330,31 +331,47 @@ def make_snippet(text: str, spans, width: int = SNIPPET_CHARS):
     return prefix + text[begin:end] + suffix, inside
 
 
+def _coverage(text: str, spans) -> tuple[int, int]:
+    """How much of the query a part shows: distinct syllables marked (a
+    phrase is one mark of several), then marks."""
+    return len({fold(s) for a, b in spans for s in syllables(text[a:b])}), len(spans)
+
+
 def _passage(stored: dict, score: float, built: BuiltQuery | None, documents: dict) -> Passage:
     text = stored["text"]
-    notes = stored.get("footnotes") or []
     spans = highlight_spans(text, built)
+    notes = []
+    for note in stored.get("footnotes") or []:
+        note_spans = highlight_spans(note["text"], built)
+        notes.append({"marker": note["marker"], "text": note["text"], "highlights": note_spans, "matched": bool(note_spans)})
     snippet_source, snippet_spans = text, spans
     if not text.strip():
         # An opening without preamble stands for its document: show the title.
         snippet_source = stored["heading"]
         snippet_spans = highlight_spans(snippet_source, built)
-    elif not spans and built is not None:
-        # The match may be in a footnote: show that note.
+    else:
+        # The snippet comes from the part showing most of the query: the body,
+        # or a footnote (with its marker) when the note holds what was asked.
+        best = _coverage(text, spans)
         for note in notes:
-            note_text = f"[{note['marker']}] {note['text']}"
-            note_spans = highlight_spans(note_text, built)
-            if note_spans:
-                snippet_source, snippet_spans = note_text, note_spans
-                break
+            if note["matched"] and _coverage(note["text"], note["highlights"]) > best:
+                prefix = f"[{note['marker']}] "
+                snippet_source = prefix + note["text"]
+                snippet_spans = [(a + len(prefix), b + len(prefix)) for a, b in note["highlights"]]
+                best = _coverage(note["text"], note["highlights"])
     snippet, snippet_highlights = make_snippet(snippet_source, snippet_spans)
     meta = documents.get(stored["doc_id"], {})
     labels = topic_labels()
+    heading_highlights = highlight_spans(stored["heading"], built)
+    matched_in = [
+        part for part, found in (("heading", heading_highlights), ("text", spans), ("footnotes", any(n["matched"] for n in notes)))
+        if found
+    ]
     return Passage(
         doc_id=stored["doc_id"],
         section_id=stored["section_id"],
         heading=stored["heading"],
-        heading_highlights=highlight_spans(stored["heading"], built),
+        heading_highlights=heading_highlights,
         path=list(stored["path"]),
         text=text,
         score=round(score, 4),
@@ -366,6 +383,7 @@ def _passage(stored: dict, score: float, built: BuiltQuery | None, documents: di
         document={name: meta.get(name) for name in DOCUMENT_FIELDS}
         | {"citation": meta.get("citation", ""), "sources": meta.get("sources") or {}},
         topics=[labels.get(t, t) for t in (stored.get("topics") or "").split()],
+        matched_in=matched_in,
     )
 
 
@@ -516,8 +534,8 @@ def _suggestion(index: OpenIndex, engine: Engine, searcher, parsed, within: np.n
     then given back the spelling the documents use most: "giảm nghéo" →
     "giảm nghèo"; a run-together word may come back split ("giamngheo" →
     "giam ngheo"). Short queries only: a sentence is not a typo."""
-    if len(parsed.all_syllables) > MAX_SUGGEST_SYLLABLES:
-        return ""
+    if len(parsed.all_syllables) > MAX_SUGGEST_SYLLABLES or parsed.either or parsed.excluded:
+        return ""  # a sentence is not a typo; OR and exclusions are not respelt
     folded_field = BODY_FIELDS["folded"]
     reader = searcher.reader()
     corrector = corrector_for(index, reader)
@@ -650,11 +668,25 @@ def search_page(
         # Loosen only when the stricter plan finds nothing anywhere: when
         # it finds sections outside the filters, the honest answer is
         # "none within the filters", with the counts for dropping each.
+        unknown = [
+            key for key in parsed.numbers if not (engine.evaluate(searcher, number_anywhere(key)).matched & base).any()
+        ]
+        if unknown and (parsed.chunks or parsed.phrases or parsed.either):
+            # A number no document bears or cites must not take the query over: the words do the work.
+            parsed = replace(parsed, numbers=[key for key in parsed.numbers if key not in unknown])
+            notes.append(f"Không có văn bản nào mang hoặc dẫn chiếu số {', '.join(unknown)}; tìm theo các từ.")
+        allowed = base
+        if parsed.excluded:
+            excluded = engine.evaluate(searcher, build_query(parsed).exclude).matched
+            allowed = base & ~excluded
+        if parsed.ignored:
+            notes.append(f"Đã bỏ qua cú pháp không hỗ trợ: {', '.join(dict.fromkeys(parsed.ignored))}")
         for attempt in _attempts(parsed):
             built = build_query(parsed, attempt.accented, attempt.match_all)
             found = engine.evaluate(searcher, built.query)
-            # What the viewer may not read is not there, even to loosen on.
-            matches = Matches(found.matched & base, found.scores)
+            # What the viewer may not read is not there, even to loosen on;
+            # nor is what the query excludes.
+            matches = Matches(found.matched & allowed, found.scores)
             if matches.matched.any():
                 if attempt.note:
                     notes.append(attempt.note)

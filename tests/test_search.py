@@ -170,9 +170,37 @@ def test_topic_filter(find, opened):
         assert "rung" in folded(passage.text + " ".join(n["text"] for n in passage.footnotes)) or "moi truong" in folded(passage.text)
 
 
-def test_field_prefixes_are_dropped_not_searched(find):
+def test_field_prefixes_are_named_not_searched(find):
     assert keys(find("title:dân vận khéo")) == keys(find("dân vận khéo"))
-    assert not find("title:dân vận khéo").notes
+    assert find("title:dân vận khéo").notes == ["Đã bỏ qua cú pháp không hỗ trợ: title:"]
+
+
+@pytest.mark.parametrize(
+    "query, excluded",
+    [("dân vận AND NOT khéo", "khéo"), ("dân vận NOT khéo", "khéo"), ("dân vận -khéo", "khéo"),
+     ('dân vận -"dân vận khéo"', '"dân vận khéo"')],
+)
+def test_not_and_minus_exclude(find, query, excluded):
+    every, kept, left_out = keys(find("dân vận")), keys(find(query)), keys(find(excluded))
+    assert kept and kept == every - left_out and every & left_out
+
+
+def test_or_needs_one_of_its_sides(find):
+    either = keys(find('"che phủ rừng" OR camera'))
+    assert either == keys(find("che phủ rừng")) | keys(find("camera")) and len(either) >= 2
+    assert keys(find("MTTQ OR HĐND")) == keys(find("MTTQ")) | keys(find("HĐND"))
+
+
+def test_only_exclusions_is_refused(find):
+    with pytest.raises(QueryError, match="loại trừ"):
+        find("-khéo")
+
+
+def test_a_number_no_document_bears_leaves_the_words(find):
+    """A question naming a law the corpus holds under its name only."""
+    asked = find("tỷ lệ che phủ rừng theo Luật Lâm nghiệp số 16/2017/QH14")
+    assert asked.total > 0 and any("16/2017/QH14" in note for note in asked.notes)
+    assert keys(find("16/2017/QH14")) == set()  # the number alone: nothing, said as nothing
 
 
 def test_doc_type_outside_the_list_is_refused_with_the_list(find):
@@ -213,7 +241,6 @@ def test_filters_combine_as_restrictions(find):
         "title:dân vận",
         "body:rừng OR",
         "dân\x00 vận\x07",  # control characters
-        "NOT dân vận",
     ],
 )
 def test_odd_queries_still_search(find, odd):
@@ -279,3 +306,19 @@ def test_a_section_saying_the_words_ranks_above_one_whose_headings_say_them(find
     under = [i for i, p in enumerate(passages) if i not in says]
     assert says and under  # both kinds are found: "2. Hạn chế, khuyết điểm và nguyên nhân" has children
     assert max(says) < min(under)
+
+
+def test_a_capitalised_name_is_found_and_marked_whole(find):
+    """pyvi leaves "Dương Văn An" in pieces: "an" of "an ninh", "văn" of
+    "văn hóa" must not stand for the name, in results or in marks."""
+    found = find("Dương Văn An chủ trì")
+    assert found.total >= 1
+    for passage in found.passages:
+        marked = {passage.text[a:b].lower() for a, b in passage.highlights}
+        assert marked <= {"dương văn an", "chủ trì"}, marked
+    assert any("dương văn an" in {p.text[a:b].lower() for a, b in p.highlights} for p in found.passages)
+
+
+def test_a_body_name_typed_capitalised_keeps_pyvi_words(find):
+    """ "Ban Thường vụ" is no name of two syllables: pyvi's word stands."""
+    assert keys(find("Ban Thường vụ Tỉnh ủy")) == keys(find("ban thường vụ tỉnh ủy"))

@@ -359,3 +359,17 @@ def test_the_highlighted_query_is_capped(opened):
 def test_a_short_query_has_no_note(client):
     page = client.get(f"/doc/{B426}?q=" + quote("công tác dân vận")).get_data(as_text=True)
     assert "<mark>" in page and LONG_NOTE not in page
+
+
+@pytest.mark.parametrize("q, marker", [("mô hình Móc khóa an ninh", "25"), ("tỷ lệ che phủ rừng", "22")])
+def test_a_match_in_a_footnote_shows_that_note(client, q, marker):
+    """The section holds the words in a note: the snippet is the note, with its
+    marker, the API lists the notes and says which matched, the page shows them."""
+    data = client.get("/api/search?q=" + quote(q)).get_json()
+    hit = next(r for r in data["results"] if any(n["marker"] == marker and n["matched"] for n in r["footnotes"]))
+    assert "footnotes" in hit["matched_in"]
+    assert hit["snippet_html"].startswith(f"[{marker}] ") and "<mark>" in hit["snippet_html"]
+    assert all(set(n) == {"marker", "text", "matched"} for n in hit["footnotes"])
+    page = client.get("/?q=" + quote(q)).get_data(as_text=True)
+    notes = re.findall(r'<ul class="matched-notes"[^>]*>(.*?)</ul>', page, re.S)
+    assert any(f"<sup>{marker}</sup>" in block and "<mark>" in block for block in notes)
