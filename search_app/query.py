@@ -431,8 +431,13 @@ def build_query(
     def run_clauses(run) -> list[wq.Query]:
         """Each unit of an unquoted run, as it must match; marks what to highlight."""
         typed_plain = len(run) > 1 and not any(has_diacritics(s) for s in run)
+        units = units_of(run, parsed.names)
+        if typed_plain and len(run) == 2 and len(units) == 2 and not any(u.alternatives for u in units):
+            # Two syllables typed without diacritics are one word: "hoa giai"
+            # is "hòa giải", not "hóa" here and "giai đoạn" there.
+            units = [Unit(tuple(run))]
         clauses = []
-        for unit in units_of(run, parsed.names):
+        for unit in units:
             options = [unit.syllables, *unit.alternatives]
             clauses.append(wq.Or([_match(o, accented, syllable_weight=syllable_weight) for o in options]))
             if typed_plain and len(unit.syllables) == 1 and not unit.alternatives:

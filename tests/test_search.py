@@ -322,3 +322,11 @@ def test_a_capitalised_name_is_found_and_marked_whole(find):
 def test_a_body_name_typed_capitalised_keeps_pyvi_words(find):
     """ "Ban Thường vụ" is no name of two syllables: pyvi's word stands."""
     assert keys(find("Ban Thường vụ Tỉnh ủy")) == keys(find("ban thường vụ tỉnh ủy"))
+
+
+def test_two_syllables_without_diacritics_are_one_word(find):
+    """ "hoa giai" is "hòa giải", not "hóa" in one place and "giai đoạn" in another."""
+    found = find("hoa giai")
+    assert found.total >= 1
+    for passage in found.passages:
+        assert any(fold(passage.text[a:b]).lower() == "hoa giai" for a, b in passage.highlights)
