@@ -52,6 +52,7 @@ def passage_item(passage: Passage, state: dict | None = None, style: Style | Non
         "topics": passage.topics,
         "footnotes": [{"marker": n["marker"], "text": n["text"], "matched": n["matched"]} for n in passage.footnotes],
         "matched_in": passage.matched_in,
+        "missing": passage.missing,
         "document": {name: passage.document.get(name) for name in DOCUMENT_FIELDS},
         # Under the passage on the page: the notes that hold what was asked.
         "_notes": [

@@ -408,6 +408,8 @@ class BuiltQuery:
     numbers: set[str]
     loose: tuple[LooseNumber, ...] = ()
     exclude: wq.Query | None = None  # sections holding any of it are left out
+    # Each word the query asks for, as the page names it, and the sequences that show it.
+    units: list[tuple[str, frozenset]] = field(default_factory=list)
 
     def marks_number(self, key: str) -> bool:
         return key in self.numbers or any(number.matches(key) for number in self.loose)
@@ -423,8 +425,13 @@ def build_query(
     preferred: list[wq.Query] = []
     sequences: set[tuple[str, ...]] = set()
 
+    asked: list[tuple[str, frozenset]] = []
+
     def mark(terms, exact=accented):
         sequences.add(tuple(terms) if exact else tuple(fold(t) for t in terms))
+
+    def asks(shown: str, options, exact=accented):
+        asked.append((shown, frozenset(tuple(o) if exact else tuple(fold(t) for t in o) for o in options)))
 
     syllable_weight = 1.0 if match_all else SYLLABLE_WEIGHT
 
@@ -439,6 +446,7 @@ def build_query(
         clauses = []
         for unit in units:
             options = [unit.syllables, *unit.alternatives]
+            asks(" ".join(unit.syllables), options)
             clauses.append(wq.Or([_match(o, accented, syllable_weight=syllable_weight) for o in options]))
             if typed_plain and len(unit.syllables) == 1 and not unit.alternatives:
                 continue  # marked below: a lone "dan" would light up every dẫn, dân, dạn
@@ -456,6 +464,7 @@ def build_query(
     def phrase_clause(phrase) -> wq.Query:
         phrase_accented = accented and has_diacritics("".join(phrase))
         mark(phrase, phrase_accented)
+        asks(f"“{' '.join(phrase)}”", [phrase], phrase_accented)
         return _match(tuple(phrase), phrase_accented)
 
     for run in parsed.chunks:
@@ -464,9 +473,14 @@ def build_query(
         required.append(phrase_clause(phrase))
     for group in parsed.either:
         alternatives = []
+        start = len(asked)
         for quoted, words in group:
             clauses = [phrase_clause(words)] if quoted else run_clauses(words)
             alternatives.append(clauses[0] if len(clauses) == 1 else wq.And(clauses))
+        # One side of an OR is enough: the group is one word asked for.
+        either = asked[start:]
+        del asked[start:]
+        asked.append((" OR ".join(shown for shown, _ in either), frozenset().union(*(o for _, o in either))))
         required.append(wq.Or(alternatives))
 
     text_query = None
@@ -499,4 +513,5 @@ def build_query(
     return BuiltQuery(
         query, accented, sequences, set(parsed.numbers), tuple(parsed.loose),
         exclude=wq.Or(exclude) if exclude else None,
+        units=asked,
     )

@@ -131,6 +131,7 @@ class Passage:
     document: dict
     topics: list[str]  # the section's own topics, labels
     matched_in: list[str] = field(default_factory=list)  # "heading", "text", "footnotes": where the query shows
+    missing: list[str] = field(default_factory=list)  # words asked for that the passage lacks (partial matches)
 
 
 @dataclass
@@ -573,6 +574,22 @@ def _suggestion(index: OpenIndex, engine: Engine, searcher, parsed, within: np.n
     return text if (engine.evaluate(searcher, built.query).matched & within).any() else ""
 
 
+MAX_MISSING_CHECKED = 20  # words looked for one by one in each shown passage
+
+
+def _missing(passage: Passage, built: BuiltQuery) -> list[str]:
+    """The words of the query a passage shown for a partial match lacks: in
+    its heading, text, notes and context (title, headings above it)."""
+    parts = [passage.heading, passage.text, *(n["text"] for n in passage.footnotes), *passage.path,
+             passage.document.get("title") or ""]
+    missing = []
+    for shown, sequences in built.units[:MAX_MISSING_CHECKED]:
+        one = BuiltQuery(query=None, accented=built.accented, sequences=set(sequences), numbers=set())
+        if not any(find_highlights(part, one, limit=1)[0] for part in parts if part):
+            missing.append(shown)
+    return missing
+
+
 def _page_order(kept: np.ndarray, scores: np.ndarray, columns: Columns, sort: str, stop: int):
     """Document numbers of the first ``stop`` kept sections in order: by
     score (ties by document number, as Whoosh orders them), or newest first
@@ -714,6 +731,9 @@ def search_page(
     passages = [
         _passage(searcher.stored_fields(docnum), score, built, documents) for score, docnum in shown[start:stop]
     ]
+    if built is not None and not attempt.match_all:
+        for passage in passages:
+            passage.missing = _missing(passage, built)
     if parsed is not None and FOLDED_NOTE in notes and passages:
         suggestion = _spelling_found(parsed, passages[0])
     elif parsed is not None and (not total or notes):

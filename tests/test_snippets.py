@@ -373,3 +373,15 @@ def test_a_match_in_a_footnote_shows_that_note(client, q, marker):
     page = client.get("/?q=" + quote(q)).get_data(as_text=True)
     notes = re.findall(r'<ul class="matched-notes"[^>]*>(.*?)</ul>', page, re.S)
     assert any(f"<sup>{marker}</sup>" in block and "<mark>" in block for block in notes)
+
+
+def test_a_partial_match_names_the_words_it_lacks(client):
+    """ "máy bay chiến đấu": only "chiến đấu" is in the corpus; the results say
+    so, passage by passage, the missing words struck through."""
+    data = client.get("/api/search?q=" + quote("máy bay chiến đấu")).get_json()
+    assert data["total"] > 0 and any("không có đoạn nào chứa đủ" in n.lower() for n in data["notes"])
+    assert all(r["missing"] == ["máy bay"] for r in data["results"])
+    page = client.get("/?q=" + quote("máy bay chiến đấu")).get_data(as_text=True)
+    assert '<p class="missing">Thiếu: <s>máy bay</s></p>' in page
+    whole = client.get("/api/search?q=" + quote("dân vận")).get_json()
+    assert all(r["missing"] == [] for r in whole["results"])

@@ -338,7 +338,7 @@ def test_api_search_shape(client):
     result = data["results"][0]
     assert set(result) == {
         "doc_id", "section_id", "heading", "path", "text", "snippet_html", "score", "url",
-        "citation", "topics", "document", "footnotes", "matched_in",
+        "citation", "topics", "document", "footnotes", "matched_in", "missing",
     }
     assert set(result["document"]) == {
         "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "issuer_level", "province", "signer",
