@@ -398,7 +398,10 @@ def run_search(args) -> int:
         where = " › ".join([*map(short, passage.path), heading]) or "(mở đầu)"
         print(f"{rank}. {document.get('citation') or passage.doc_id}")
         print(f"   {where}  [{passage.doc_id}#{passage.section_id}]")
-        print(f"   {_marked(passage.snippet, passage.snippet_highlights, tty)}\n")
+        print(f"   {_marked(passage.snippet, passage.snippet_highlights, tty)}")
+        if passage.missing:
+            print(f"   Thiếu: {', '.join(passage.missing)}")
+        print()
     return EXIT_OK
 
 

@@ -410,6 +410,7 @@ class BuiltQuery:
     exclude: wq.Query | None = None  # sections holding any of it are left out
     # Each word the query asks for, as the page names it, and the sequences that show it.
     units: list[tuple[str, frozenset]] = field(default_factory=list)
+    clauses: list[wq.Query] = field(default_factory=list)  # one per word asked for (units' order)
 
     def marks_number(self, key: str) -> bool:
         return key in self.numbers or any(number.matches(key) for number in self.loose)
@@ -514,4 +515,5 @@ def build_query(
         query, accented, sequences, set(parsed.numbers), tuple(parsed.loose),
         exclude=wq.Or(exclude) if exclude else None,
         units=asked,
+        clauses=required,
     )

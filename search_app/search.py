@@ -40,6 +40,10 @@ SNIPPET_CHARS = 280
 # words match from the start.
 LONG_QUERY_SYLLABLES = 15
 MAX_SUGGEST_SYLLABLES = 6
+# From this many words asked for, a section lacking one of them still
+# matches, after every section holding them all (Lucene's minimum_should_match).
+SOFT_AND_WORDS = 4
+SOFT_AND_BELOW = 20  # strict matches
 # BM25 length normalisation: 0.9 (Whoosh's default is 0.75) ranks long
 # sections that mention many query words in passing lower. BENCHMARKS.md.
 BM25_B, BM25_K1 = 0.9, 1.2
@@ -574,20 +578,45 @@ def _suggestion(index: OpenIndex, engine: Engine, searcher, parsed, within: np.n
     return text if (engine.evaluate(searcher, built.query).matched & within).any() else ""
 
 
+def _soft_and(engine: Engine, searcher, parsed, attempt, strict: Matches, allowed):
+    """``strict`` and the sections lacking only one of the query's words,
+    scored below every strict one; and the mask of the latter (None when
+    there are none). Six words of a query need not all be in the passage
+    that answers it: the conclusion of a conference need not say "tổ chức"."""
+    loose = build_query(parsed, attempt.accented, match_all=False)
+    counts = np.zeros(engine.size, dtype=np.int32)
+    for clause in loose.clauses:
+        counts += engine.evaluate(searcher, clause).matched
+    near = (counts >= len(loose.clauses) - 1) & allowed & ~strict.matched
+    if not near.any():
+        return strict, None
+    partial = engine.evaluate(searcher, loose.query)
+    scores = strict.scores.copy()
+    scores[near] = partial.scores[near]
+    return Matches(strict.matched | near, scores), near
+
+
 MAX_MISSING_CHECKED = 20  # words looked for one by one in each shown passage
 
 
 def _missing(passage: Passage, built: BuiltQuery) -> list[str]:
     """The words of the query a passage shown for a partial match lacks: in
-    its heading, text, notes and context (title, headings above it)."""
-    parts = [passage.heading, passage.text, *(n["text"] for n in passage.footnotes), *passage.path,
-             passage.document.get("title") or ""]
-    missing = []
-    for shown, sequences in built.units[:MAX_MISSING_CHECKED]:
-        one = BuiltQuery(query=None, accented=built.accented, sequences=set(sequences), numbers=set())
-        if not any(find_highlights(part, one, limit=1)[0] for part in parts if part):
-            missing.append(shown)
-    return missing
+    its heading, text, notes and context (title, headings above it). Each
+    part is read once, into the runs of up to the longest word's length."""
+    units = built.units[:MAX_MISSING_CHECKED]
+    longest = max((len(seq) for _, sequences in units for seq in sequences), default=0)
+    # The marks already found say what heading, text and notes hold; only the
+    # short context is read whole.
+    marked = [(passage.heading, passage.heading_highlights), (passage.text, passage.highlights)]
+    marked += [(n["text"], n["highlights"]) for n in passage.footnotes]
+    parts = [text[a:b] for text, spans in marked for a, b in spans]
+    parts += [*passage.path, passage.document.get("title") or ""]
+    present: set[tuple[str, ...]] = set()
+    for part in parts:
+        tokens = [t.text if built.accented else fold(t.text) for t in _SYLLABLES(part)]
+        for n in range(1, longest + 1):
+            present.update(zip(*(tokens[i:] for i in range(n))))
+    return [shown for shown, sequences in units if not sequences & present]
 
 
 def _page_order(kept: np.ndarray, scores: np.ndarray, columns: Columns, sort: str, stop: int):
@@ -673,6 +702,7 @@ def search_page(
     suggestion = ""
     base = readable_sections(index, columns, viewer)
     masks = _filter_masks(filters, parts, columns, engine, searcher, base)
+    near = None  # sections lacking one word, kept by the soft AND
     if not text.strip():
         parsed = None
         matches = Matches(base.copy(), np.zeros(engine.size))
@@ -704,6 +734,17 @@ def search_page(
             # What the viewer may not read is not there, even to loosen on;
             # nor is what the query excludes.
             matches = Matches(found.matched & allowed, found.scores)
+            # Soft AND beside a strict match only: with none, the looser
+            # attempts (without diacritics, then most words, said) come first.
+            # And only while the strict matches are few: past two pages of
+            # them, the passages lacking a word would not be read, and
+            # counting each word apart costs a query's time again.
+            if (
+                attempt.match_all
+                and len(built.clauses) >= SOFT_AND_WORDS
+                and 0 < np.count_nonzero(matches.matched) < SOFT_AND_BELOW
+            ):
+                matches, near = _soft_and(engine, searcher, parsed, attempt, matches, allowed)
             if matches.matched.any():
                 if attempt.note:
                     notes.append(attempt.note)
@@ -722,16 +763,20 @@ def search_page(
     start = (page - 1) * per_page
     stop = start + per_page
     if sort == "relevance" and built is not None:
-        # The best sections re-ranked by how much of the query they hold.
-        ordered = _page_order(kept, matches.scores, columns, sort, max(stop, RERANK_DEPTH))
-        shown = rerank(searcher, parsed, built.accented, [(float(matches.scores[n]), int(n)) for n in ordered])
+        # The best sections re-ranked by how much of the query they hold;
+        # those lacking a word (soft AND) after every one holding them all.
+        shown = []
+        for group in (kept & ~near, kept & near) if near is not None else (kept,):
+            if len(shown) < stop and group.any():
+                ordered = _page_order(group, matches.scores, columns, sort, max(stop - len(shown), RERANK_DEPTH))
+                shown += rerank(searcher, parsed, built.accented, [(float(matches.scores[n]), int(n)) for n in ordered])
     else:
         ordered = _page_order(kept, matches.scores, columns, sort, stop)
         shown = [(float(matches.scores[n]), int(n)) for n in ordered]
     passages = [
         _passage(searcher.stored_fields(docnum), score, built, documents) for score, docnum in shown[start:stop]
     ]
-    if built is not None and not attempt.match_all:
+    if built is not None and (not attempt.match_all or near is not None):
         for passage in passages:
             passage.missing = _missing(passage, built)
     if parsed is not None and FOLDED_NOTE in notes and passages:

@@ -330,3 +330,16 @@ def test_two_syllables_without_diacritics_are_one_word(find):
     assert found.total >= 1
     for passage in found.passages:
         assert any(fold(passage.text[a:b]).lower() == "hoa giai" for a, b in passage.highlights)
+
+
+def test_a_longer_query_keeps_the_passage_lacking_one_word_after_the_full_matches(find):
+    """The conference's conclusion does not say "tổ chức"; it is still found,
+    after every passage holding all the words, and says what it lacks."""
+    found = find("tổ chức hội nghị sơ kết giao lưu kết nghĩa", year=2015)
+    ids = [p.section_id for p in found.passages]
+    assert "mo-dau" in ids
+    lacking = [p for p in found.passages if p.missing]
+    assert [p.missing for p in lacking] == [["tổ chức"]] * len(lacking)
+    assert ids.index("mo-dau") == len(ids) - len(lacking)  # after every full match
+    # Short queries stay strict: two words, both required.
+    assert all(not p.missing for p in find("dân vận khéo").passages)
