@@ -440,7 +440,10 @@ def build_query(
         """Each unit of an unquoted run, as it must match; marks what to highlight."""
         typed_plain = len(run) > 1 and not any(has_diacritics(s) for s in run)
         units = units_of(run, parsed.names)
-        if typed_plain and len(run) == 2 and len(units) == 2 and not any(u.alternatives for u in units):
+        if (
+            typed_plain and len(run) == 2 and len(units) == 2 and all(s.isalpha() for s in run)
+            and not any(u.alternatives for u in units)
+        ):
             # Two syllables typed without diacritics are one word: "hoa giai"
             # is "hòa giải", not "hóa" here and "giai đoạn" there.
             units = [Unit(tuple(run))]
