@@ -36,6 +36,8 @@ def main(argv=None) -> int:
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--worst-runs", type=int, default=20)
+    ap.add_argument("--group", default="parent", choices=("parent", "document", "none"),
+                    help="how results are grouped (the web UI's default: parent)")
     args = ap.parse_args(argv)
 
     from speed import _pct, ensure_corpus, make_queries
@@ -72,11 +74,12 @@ def main(argv=None) -> int:
     for n, q in enumerate(queries):
         for name in names[n % 3 :] + names[: n % 3]:
             t = time.perf_counter()
-            page = search_page(index, q["text"], Filters(**q["filters"]), viewer=readers[name])
+            page = search_page(index, q["text"], Filters(**q["filters"]), viewer=readers[name], group=args.group)
             ms[name].append((time.perf_counter() - t) * 1000)
             totals[name].append(page.unfiltered)
     sections = int(index.cache["columns"].live.sum()) if "columns" in index.cache else args.size
-    print(f"{len(documents)} documents, {sections} sections, half the documents restricted; {len(queries)} queries")
+    print(f"{len(documents)} documents, {sections} sections, half the documents restricted; {len(queries)} queries,"
+          f" grouped: {args.group}")
     base = ms["owner"]
     print(f"{'reader':10} {'median ms':>10} {'p95 ms':>8} {'p95 / owner':>12} {'median matches':>15}")
     for name in names:
@@ -85,7 +88,7 @@ def main(argv=None) -> int:
             f"{name:10} {statistics.median(ms[name]):10.1f} {p95:8.1f} {p95 / _pct(base, 0.95):12.2f}"
             f" {statistics.median(totals[name]):15.0f}"
         )
-    worst(index, readers["outsider"], args.worst_runs)
+    worst(index, readers["outsider"], args.worst_runs, args.group)
     return 0
 
 
@@ -101,7 +104,7 @@ WORST = {
 }
 
 
-def worst(index, reader, runs: int) -> None:
+def worst(index, reader, runs: int, group: str) -> None:
     from speed import _pct
 
     from search_app.query import QueryError
@@ -115,7 +118,7 @@ def worst(index, reader, runs: int) -> None:
         for _ in range(runs):
             t = time.perf_counter()
             try:
-                search_page(index, text, Filters(), viewer=reader)
+                search_page(index, text, Filters(), viewer=reader, group=group)
             except QueryError as error:
                 print(f"{name:20} refused: {error}")
                 break

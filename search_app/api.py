@@ -45,7 +45,7 @@ def search():
     try:
         wanted = parse_search_args(request.args)
         page = search_page(
-            _index(), wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page, viewer()
+            _index(), wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page, viewer(), wanted.group
         )
     except (BadParameter, QueryError) as error:
         return _error(str(error), 400)
@@ -58,6 +58,8 @@ def search():
             "page": page.page,
             "per_page": page.per_page,
             "sort": page.sort,
+            "grouped": page.grouped,
+            "groups": page.groups,
             "notes": page.notes,
             "suggestion": page.suggestion or None,
             "results": [api_item(passage_item(p)) for p in page.passages],

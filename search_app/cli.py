@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--topic", default="")
     search.add_argument("--cites", default="", metavar="SỐ_KÝ_HIỆU")
     search.add_argument("--limit", type=_positive_int, default=10)
+    search.add_argument("--group", choices=("none", "parent", "document"), default="none",
+                        help="một đoạn cho mỗi mục cha (parent) hoặc mỗi văn bản (document); mặc định: mọi đoạn")
     search.add_argument("--json", action="store_true")
     search.add_argument("--index-dir", type=Path, default=None)
 
@@ -370,7 +372,7 @@ def run_search(args) -> int:
         return EXIT_FAILURE
     filters = Filters(**{f.name: getattr(args, f.name) for f in fields(Filters)})
     try:
-        result = search(index, args.query, filters, args.limit)
+        result = search(index, args.query, filters, args.limit, group=args.group)
     except QueryError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -401,6 +403,8 @@ def run_search(args) -> int:
         print(f"   {_marked(passage.snippet, passage.snippet_highlights, tty)}")
         if passage.missing:
             print(f"   Thiếu: {', '.join(passage.missing)}")
+        if passage.more_count:
+            print(f"   +{passage.more_count} đoạn khác: {', '.join(m['section_id'] for m in passage.more)}")
         print()
     return EXIT_OK
 

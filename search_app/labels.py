@@ -41,3 +41,4 @@ FACET_LABELS = {
     "cites": "Dẫn chiếu",
 }
 SORT_LABELS = {"relevance": "Liên quan nhất", "date": "Mới nhất"}
+GROUP_LABELS = {"parent": "theo mục", "document": "theo văn bản", "none": "không gộp"}

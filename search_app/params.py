@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, fields, replace
 
 from search_app.query import MAX_QUERY_CHARS
-from search_app.search import DEFAULT_LIMIT, SORTS, Filters
+from search_app.search import DEFAULT_LIMIT, GROUPINGS, SORTS, Filters
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
@@ -28,6 +28,7 @@ class SearchRequest(Filters):
     sort: str = "relevance"
     page: int = 1
     per_page: int = DEFAULT_LIMIT
+    group: str = "parent"  # GROUPINGS: one passage per parent heading by default
 
     @property
     def filters(self) -> Filters:
@@ -95,6 +96,9 @@ def parse_search_args(args) -> SearchRequest:
     sort = (args.get("sort") or "relevance").strip()
     if sort not in SORTS:
         raise BadParameter(f"Cách sắp xếp không hợp lệ: “{sort[:40]}” (dùng: {', '.join(SORTS)}).")
+    group = (args.get("group") or "parent").strip()
+    if group not in GROUPINGS:
+        raise BadParameter(f"Cách gộp không hợp lệ: “{group[:40]}” (dùng: {', '.join(GROUPINGS)}).")
     page = _integer(args, "page", 1, MAX_PAGE, "Số trang") or 1
     per_page = _integer(args, "per_page", 1, MAX_PER_PAGE, "Số kết quả mỗi trang") or DEFAULT_LIMIT
     return SearchRequest(
@@ -105,5 +109,6 @@ def parse_search_args(args) -> SearchRequest:
         sort=sort,
         page=page,
         per_page=per_page,
+        group=group,
         **text,
     )

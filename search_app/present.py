@@ -53,6 +53,8 @@ def passage_item(passage: Passage, state: dict | None = None, style: Style | Non
         "footnotes": [{"marker": n["marker"], "text": n["text"], "matched": n["matched"]} for n in passage.footnotes],
         "matched_in": passage.matched_in,
         "missing": passage.missing,
+        "more_count": passage.more_count,
+        "more": [m | {"url": permalink(m["doc_id"], m["section_id"])} for m in passage.more],
         "document": {name: passage.document.get(name) for name in DOCUMENT_FIELDS},
         # Under the passage on the page: the notes that hold what was asked.
         "_notes": [

@@ -48,6 +48,10 @@ SOFT_AND_BELOW = 20  # strict matches
 # sections that mention many query words in passing lower. BENCHMARKS.md.
 BM25_B, BM25_K1 = 0.9, 1.2
 SORTS = ("relevance", "date")
+# Results one per parent heading (an article's clauses, a section's items),
+# one per document, or every passage.
+GROUPINGS = ("parent", "document", "none")
+MAX_MORE_SHOWN = 20  # other passages of a group listed under its best one
 FACETS = ("year", "issuer", "level", "province", "doc_type", "topic")
 DOCUMENT_FIELDS = (
     "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "issuer_level", "province", "signer",
@@ -136,6 +140,8 @@ class Passage:
     topics: list[str]  # the section's own topics, labels
     matched_in: list[str] = field(default_factory=list)  # "heading", "text", "footnotes": where the query shows
     missing: list[str] = field(default_factory=list)  # words asked for that the passage lacks (partial matches)
+    more: list[dict] = field(default_factory=list)  # other passages of its group: doc_id, section_id, heading
+    more_count: int = 0
 
 
 @dataclass
@@ -152,10 +158,12 @@ class Page:
     notes: list[str]
     suggestion: str  # a corrected query that finds something, when nothing was found
     built: BuiltQuery | None  # what to highlight elsewhere (the document page)
+    grouped: str = "none"  # GROUPINGS: how the passages were grouped
+    groups: int = 0  # how many groups the matches make (the total, ungrouped)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return max(1, -(-(self.groups if self.grouped != "none" else self.total) // self.per_page))
 
 
 @dataclass
@@ -619,6 +627,44 @@ def _missing(passage: Passage, built: BuiltQuery) -> list[str]:
     return [shown for shown, sequences in units if not sequences & present]
 
 
+def _ordered(kept, near, scores, columns: Columns, sort: str, depth: int, searcher, parsed, built):
+    """The first ``depth`` kept sections in order, and their scores: by
+    relevance the best re-ranked by how much of the query they hold, and
+    those lacking a word (soft AND) after every one holding them all; or by date."""
+    if sort != "relevance" or built is None:
+        return _page_order(kept, scores, columns, sort, depth), scores
+    parts: list[np.ndarray] = []
+    for part in (kept & ~near, kept & near) if near is not None else (kept,):
+        room = depth - sum(map(len, parts))
+        if room > 0 and part.any():
+            ordered = _page_order(part, scores, columns, sort, max(room, RERANK_DEPTH))
+            head = rerank(searcher, parsed, built.accented, [(float(scores[n]), int(n)) for n in ordered[:RERANK_DEPTH]])
+            if head:
+                scores = scores.copy()
+                for score, n in head:
+                    scores[n] = score
+                ordered = np.concatenate([np.array([n for _, n in head], dtype=np.int64), ordered[RERANK_DEPTH:]])
+            parts.append(ordered)
+    return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)), scores
+
+
+def _grouped(ordered: np.ndarray, keys: np.ndarray, start: int, stop: int):
+    """``ordered`` document numbers, one per group key: the groups' best
+    sections ``start:stop``, and each one's other members among ``ordered``."""
+    mine = keys[ordered]
+    _, first = np.unique(mine, return_index=True)
+    chosen = np.sort(first)[start:stop]
+    others = [[int(n) for n in ordered[mine == mine[i]][1:]] for i in chosen]
+    return ordered[chosen], others
+
+
+def _outline_entry(columns: Columns, index: OpenIndex, docnum: int) -> dict:
+    """A section as a group's list names it, from the catalog's outline."""
+    document = index.catalog["documents"][columns.document_of[docnum]]
+    entry = document["sections"][columns.position[docnum]]
+    return {"doc_id": document["doc_id"], "section_id": entry["section_id"], "heading": entry["heading"]}
+
+
 def _page_order(kept: np.ndarray, scores: np.ndarray, columns: Columns, sort: str, stop: int):
     """Document numbers of the first ``stop`` kept sections in order: by
     score (ties by document number, as Whoosh orders them), or newest first
@@ -678,6 +724,7 @@ def search_page(
     page: int = 1,
     per_page: int = DEFAULT_LIMIT,
     viewer: Viewer | None = None,
+    group: str = "none",
 ) -> Page:
     """One page of passages, with facet counts over every match, made of the
     sections ``viewer`` may read only (all of them when None: the owner).
@@ -689,6 +736,8 @@ def search_page(
     """
     if sort not in SORTS:
         raise QueryError(f"Cách sắp xếp không hợp lệ: “{sort}” (dùng: {', '.join(SORTS)}).")
+    if group not in GROUPINGS:
+        raise QueryError(f"Cách gộp không hợp lệ: “{group}” (dùng: {', '.join(GROUPINGS)}).")
     page = max(1, int(page))
     per_page = max(1, min(int(per_page), MAX_LIMIT))
     filters = filters or Filters()
@@ -762,20 +811,31 @@ def search_page(
     }
     start = (page - 1) * per_page
     stop = start + per_page
-    if sort == "relevance" and built is not None:
-        # The best sections re-ranked by how much of the query they hold;
-        # those lacking a word (soft AND) after every one holding them all.
-        shown = []
-        for group in (kept & ~near, kept & near) if near is not None else (kept,):
-            if len(shown) < stop and group.any():
-                ordered = _page_order(group, matches.scores, columns, sort, max(stop - len(shown), RERANK_DEPTH))
-                shown += rerank(searcher, parsed, built.accented, [(float(matches.scores[n]), int(n)) for n in ordered])
-    else:
-        ordered = _page_order(kept, matches.scores, columns, sort, stop)
-        shown = [(float(matches.scores[n]), int(n)) for n in ordered]
+    keys = {"parent": columns.parent, "document": columns.document_of}.get(group)
+    groups, sizes = total, None
+    if keys is not None:
+        sizes = np.bincount(keys[kept], minlength=1)
+        groups = int(np.count_nonzero(sizes))
+    # Grouped, the best sections are read until they make the page's groups.
+    depth = stop if keys is None else max(RERANK_DEPTH, 4 * stop)
+    while True:
+        ordered, scores = _ordered(kept, near, matches.scores, columns, sort, depth, searcher, parsed, built)
+        if keys is None or len(ordered) >= total or len(np.unique(keys[ordered])) >= stop:
+            break
+        depth *= 4
+    others = None
+    if keys is not None and len(ordered):
+        ordered, others = _grouped(ordered, keys, start, stop)
+        start, stop = 0, len(ordered)
+    shown = [(float(scores[n]), int(n)) for n in ordered[start:stop]]
+    others = others if others is not None else [[] for _ in shown]
+    start, stop = 0, len(shown)
     passages = [
         _passage(searcher.stored_fields(docnum), score, built, documents) for score, docnum in shown[start:stop]
     ]
+    for passage, rest, (_, docnum) in zip(passages, others, shown):
+        passage.more_count = int(sizes[keys[docnum]]) - 1 if sizes is not None else 0
+        passage.more = [_outline_entry(columns, index, n) for n in rest[:MAX_MORE_SHOWN]]
     if built is not None and (not attempt.match_all or near is not None):
         for passage in passages:
             passage.missing = _missing(passage, built)
@@ -798,6 +858,8 @@ def search_page(
         notes=notes,
         suggestion=suggestion,
         built=built,
+        grouped=group if keys is not None else "none",
+        groups=groups,
     )
 
 
@@ -807,8 +869,11 @@ def search(
     filters: Filters | None = None,
     limit: int = DEFAULT_LIMIT,
     viewer: Viewer | None = None,
+    group: str = "none",
 ) -> SearchResult:
-    """The ``limit`` best passages. Raises QueryError for a query that cannot be searched."""
+    """The ``limit`` best passages (or groups). Raises QueryError for a query that cannot be searched."""
     parse_query(text)  # an empty query is an error here, not a listing
-    page = search_page(index, text, filters, per_page=max(1, min(int(limit), MAX_LIMIT)), viewer=viewer)
+    page = search_page(
+        index, text, filters, per_page=max(1, min(int(limit), MAX_LIMIT)), viewer=viewer, group=group
+    )
     return SearchResult(query=page.query, total=page.total, passages=page.passages, notes=page.notes)

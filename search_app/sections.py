@@ -70,6 +70,7 @@ class Columns:
 
     live: np.ndarray  # bool[N]: not deleted
     document_of: np.ndarray  # int32[N]: the section's place in the catalog, -1 for none
+    parent: np.ndarray  # int32[N]: the section's group (its parent heading's), 0…groups-1, for grouping results
     facets: dict[str, Facet]
     years: np.ndarray  # int32[N], 0 when unknown
     date_rank: np.ndarray  # int32[N]: order of date_key
@@ -94,6 +95,36 @@ def _codes(keys: list) -> tuple[np.ndarray, list]:
 def _by_section(per_document: np.ndarray, document_of: np.ndarray) -> np.ndarray:
     """A per-document array spread over sections (-1: no document)."""
     return np.append(per_document, -1).astype(np.int32)[document_of]
+
+
+def _parents(documents: list[dict], document_of: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Each section's group: the heading it stands under (the clauses of one
+    article, the items of one numbered section), or itself when it stands
+    under none but the document. Keys are unique across documents."""
+    width = max((len(d["sections"]) for d in documents), default=0) + 1
+    groups = []
+    for number, document in enumerate(documents):
+        ancestors: list[tuple[int, int]] = []  # (level, position)
+        keys = []
+        for place, entry in enumerate(document["sections"]):
+            while ancestors and ancestors[-1][0] >= entry["level"]:
+                ancestors.pop()
+            keys.append(number * width + (ancestors[-1][1] if ancestors else place))
+            if entry["level"] > 0:
+                ancestors.append((entry["level"], place))
+        groups.append(keys)
+    flat = np.array([k for keys in groups for k in keys] + [-1], dtype=np.int64)
+    offsets = np.cumsum([0] + [len(keys) for keys in groups])[:-1] if groups else np.zeros(0, dtype=np.int64)
+    known = (document_of >= 0) & (position >= 0)
+    sizes = np.array([len(keys) for keys in groups] + [0], dtype=np.int64)
+    inside = known & (position < sizes[document_of])
+    at = np.where(inside, np.append(offsets, 0)[document_of] + position, len(flat) - 1)
+    parent = flat[at]
+    # A section the catalog does not outline is a group of its own.
+    alone = ~inside
+    parent[alone] = -2 - np.flatnonzero(alone)
+    # Dense ids, so that a query counts its groups with one bincount.
+    return np.unique(parent, return_inverse=True)[1].astype(np.int32).reshape(-1)
 
 
 def _columns(index: OpenIndex, engine, searcher) -> Columns:
@@ -126,6 +157,7 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
     years = np.array([d.get("year") or 0 for d in documents] + [0], dtype=np.int32)[document_of]
     position = np.array(list(reader.column_reader("position")), dtype=np.int32)
     return Columns(
+        parent=_parents(documents, document_of, position),
         live=engine.live & (document_of >= 0),
         document_of=document_of,
         facets=facets,

@@ -17,7 +17,7 @@ from search_app.access import may_read
 from search_app.auth import accounts, audit, audit_search, search_wait, viewer
 from search_app.checker import check_text, read_draft, summary
 from search_app.citing import document_citation, passage_citation
-from search_app.labels import FACET_LABELS, SORT_LABELS, source_label
+from search_app.labels import FACET_LABELS, GROUP_LABELS, SORT_LABELS, source_label
 from search_app.documents import document_sections, find_document, original_file
 from search_app.params import BadParameter, SearchRequest, parse_search_args
 from search_app.present import passage_item, permalink
@@ -118,7 +118,9 @@ def home():
             return _search_error(_too_many(wait), wanted, 429)
     reader = viewer()
     try:
-        page = search_page(index, wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page, reader)
+        page = search_page(
+            index, wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page, reader, wanted.group
+        )
     except QueryError as error:
         return _search_error(str(error), wanted)
     current_app.extensions["tracuu_recent"].add(wanted.q, wanted.filters)
@@ -136,6 +138,10 @@ def home():
         sorts=[
             {"label": label, "url": link(sort=key), "selected": key == page.sort}
             for key, label in SORT_LABELS.items()
+        ],
+        groupings=[
+            {"label": label, "url": link(group=key), "selected": key == page.grouped}
+            for key, label in GROUP_LABELS.items()
         ],
         pages=_pages(page.page, page.pages),
         page_url=lambda number: url_for("views.home", **wanted.changed(page=number).args()),

@@ -29,6 +29,7 @@ def test_search_json_has_the_documented_shape(capsys, index_root):
     assert set(result) == {
         "doc_id", "section_id", "heading", "heading_highlights", "path", "text", "score",
         "footnotes", "highlights", "snippet", "snippet_highlights", "document", "topics", "matched_in", "missing",
+        "more", "more_count",
     }
     assert set(result["document"]) == {
         "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "issuer_level", "province", "signer", "citation",

@@ -338,7 +338,7 @@ def test_api_search_shape(client):
     result = data["results"][0]
     assert set(result) == {
         "doc_id", "section_id", "heading", "path", "text", "snippet_html", "score", "url",
-        "citation", "topics", "document", "footnotes", "matched_in", "missing",
+        "citation", "topics", "document", "footnotes", "matched_in", "missing", "more", "more_count",
     }
     assert set(result["document"]) == {
         "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "issuer_level", "province", "signer",
@@ -508,3 +508,27 @@ def test_app_rereads_data_files_when_the_index_changes(tmp_path, make_corpus, mo
     wait_for_switch(app, root)
     get_json(client, "/api/search?q=đạt&topic=Chuyển+đổi+số")
     assert len(reads) > settled
+
+
+def test_results_are_grouped_by_parent_heading_by_default(client):
+    """One passage per parent heading, the rest behind "+N đoạn khác"; counts
+    and facets stay per passage; grouping by document or none on request."""
+    grouped = get_json(client, "/api/search?q=dân+vận&per_page=100")
+    flat = get_json(client, "/api/search?q=dân+vận&per_page=100&group=none")
+    by_document = get_json(client, "/api/search?q=dân+vận&per_page=100&group=document")
+    assert grouped["grouped"] == "parent" and flat["grouped"] == "none" and by_document["grouped"] == "document"
+    assert grouped["total"] == flat["total"] == by_document["total"] and grouped["facets"] == flat["facets"]
+    assert len(grouped["results"]) == grouped["groups"] < flat["total"]
+    assert sum(1 + r["more_count"] for r in grouped["results"]) == grouped["total"]
+    shown = {(r["doc_id"], r["section_id"]) for r in grouped["results"]}
+    behind = {(m["doc_id"], m["section_id"]) for r in grouped["results"] for m in r["more"]}
+    assert not shown & behind and shown | behind == {(r["doc_id"], r["section_id"]) for r in flat["results"]}
+    assert len({r["doc_id"] for r in by_document["results"]}) == len(by_document["results"]) == by_document["groups"]
+    # The best passage of each group keeps its place in the ungrouped order.
+    order = [(r["doc_id"], r["section_id"]) for r in flat["results"]]
+    assert [order.index(k) for k in [(r["doc_id"], r["section_id"]) for r in grouped["results"]]] == sorted(
+        order.index((r["doc_id"], r["section_id"])) for r in grouped["results"]
+    )
+    page = html(client, "/?q=dân+vận")
+    assert "đoạn khác trong mục này</summary>" in page and "Gộp:" in page
+    assert get_json(client, "/api/search?q=dân+vận&group=xyz", 400)["error"].startswith("Cách gộp không hợp lệ")
