@@ -40,5 +40,5 @@ FACET_LABELS = {
     "topic": "Chủ đề",
     "cites": "Dẫn chiếu",
 }
-SORT_LABELS = {"relevance": "Liên quan nhất", "date": "Mới nhất"}
+SORT_LABELS = {"relevance": "Liên quan nhất", "date": "Mới nhất", "oldest": "Cũ nhất"}
 GROUP_LABELS = {"parent": "theo mục", "document": "theo văn bản", "none": "không gộp"}

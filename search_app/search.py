@@ -47,7 +47,7 @@ SOFT_AND_BELOW = 20  # strict matches
 # BM25 length normalisation: 0.9 (Whoosh's default is 0.75) ranks long
 # sections that mention many query words in passing lower. BENCHMARKS.md.
 BM25_B, BM25_K1 = 0.9, 1.2
-SORTS = ("relevance", "date")
+SORTS = ("relevance", "date", "oldest")  # date: newest first
 # Results one per parent heading (an article's clauses, a section's items),
 # one per document, or every passage.
 GROUPINGS = ("parent", "document", "none")
@@ -668,10 +668,11 @@ def _outline_entry(columns: Columns, index: OpenIndex, docnum: int) -> dict:
 def _page_order(kept: np.ndarray, scores: np.ndarray, columns: Columns, sort: str, stop: int):
     """Document numbers of the first ``stop`` kept sections in order: by
     score (ties by document number, as Whoosh orders them), or newest first
-    and, within a document, in reading order."""
+    and, within a document, in reading order (oldest first for "oldest")."""
     found = np.flatnonzero(kept)
-    if sort == "date":
-        order = np.lexsort((columns.position[found], columns.doc_rank[found], -columns.date_rank[found]))
+    if sort in ("date", "oldest"):
+        sign = -1 if sort == "date" else 1
+        order = np.lexsort((columns.position[found], columns.doc_rank[found], sign * columns.date_rank[found]))
         return found[order][:stop]
     if len(found) > stop:
         # Only the best ``stop`` need sorting; ties at the cut are kept.
@@ -755,7 +756,7 @@ def search_page(
     if not text.strip():
         parsed = None
         matches = Matches(base.copy(), np.zeros(engine.size))
-        sort = "date"
+        sort = "date" if sort == "relevance" else sort  # a listing has no relevance: newest first
     else:
         parsed = parse_query(text)
         if parsed.loose and not (engine.evaluate(searcher, build_query(parsed).query).matched & base).any():

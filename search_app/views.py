@@ -34,6 +34,7 @@ blueprint.add_app_template_filter(short)
 blueprint.add_app_template_filter(in_quotes)
 blueprint.add_app_template_filter(page_label)
 FACET_SHOWN = 8  # values per facet before "more"
+PAGE_SIZES = (10, 20, 50)
 
 
 @blueprint.app_context_processor
@@ -139,6 +140,10 @@ def home():
             {"label": label, "url": link(sort=key), "selected": key == page.sort}
             for key, label in SORT_LABELS.items()
         ],
+        page_sizes=[
+            {"size": size, "url": link(per_page=size), "selected": size == page.per_page} for size in PAGE_SIZES
+        ],
+        topic_url=lambda topic: link(topic=topic),
         groupings=[
             {"label": label, "url": link(group=key), "selected": key == page.grouped}
             for key, label in GROUP_LABELS.items()

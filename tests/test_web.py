@@ -365,7 +365,7 @@ def test_api_documents(client):
     "query",
     [
         "year=abc", "year=99999", "year=2023&year_from=2020", "page=0", "page=-1", "per_page=0",
-        "per_page=101", "per_page=x", "sort=oldest", "doc_type=Sắc+lệnh", "topic=bóng+đá",
+        "per_page=101", "per_page=x", "sort=alphabet", "doc_type=Sắc+lệnh", "topic=bóng+đá",
         "q=" + "a" * 1001, "q=%22%22", "q=(((", "issuer=" + "x" * 201,
         "year=%C2%B2", "per_page=%C2%B9", "page=%D9%A3", "year=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%93",
     ],
@@ -532,3 +532,19 @@ def test_results_are_grouped_by_parent_heading_by_default(client):
     page = html(client, "/?q=dân+vận")
     assert "đoạn khác trong mục này</summary>" in page and "Gộp:" in page
     assert get_json(client, "/api/search?q=dân+vận&group=xyz", 400)["error"].startswith("Cách gộp không hợp lệ")
+
+
+def test_oldest_first_page_sizes_and_topic_links(client):
+    oldest = get_json(client, "/api/search?q=dân+vận&sort=oldest&per_page=100&group=none")
+    dates = [r["document"]["date"] or str(r["document"]["year"]) for r in oldest["results"]]
+    assert dates == sorted(dates) and dates[0].startswith("2015")
+    listing = get_json(client, "/api/search?year=2023&sort=oldest&group=none")
+    assert listing["sort"] == "oldest"
+    page = html(client, "/?q=dân+vận")
+    assert "Cũ nhất</a>" in page and "Mỗi trang:" in page and 'per_page=20">20</a>' in page.replace("&amp;", "&")
+    tag = re.search(r'<a class="tag" href="([^"]+)"[^>]*>([^<]+)</a>', page)
+    assert tag and "topic=" in tag.group(1)
+    filtered = html(client, tag.group(1).replace("&amp;", "&"))
+    assert f"Chủ đề: {tag.group(2)}" in filtered
+    # A facet with no value at all is not shown as an empty box.
+    assert '<p class="none">Không có</p>' not in page
