@@ -9,7 +9,7 @@ from indexer.store import IndexMissing
 from search_app.access import may_read
 from search_app.accounts import VIEW
 from search_app.auth import audit, audit_search, csrf, search_wait, viewer
-from search_app.checker import check_text, read_draft, report
+from search_app.checker import DraftTooLong, check_text, read_draft, report
 from search_app.documents import document_sections, find_document, original_file
 from search_app.params import BadParameter, parse_search_args
 from search_app.present import api_item, document_fields, passage_item, permalink
@@ -129,7 +129,10 @@ def check():
         return _error(f"Không đọc được tệp: {error}", 400)
     if not isinstance(text, str) or not text.strip():
         return _error("Cần nội dung dự thảo: tệp (file), JSON {\"text\": …} hoặc văn bản.", 400)
-    checked = check_text(_index(), text, viewer())
+    try:
+        checked = check_text(_index(), text, viewer())
+    except DraftTooLong as error:
+        return _error(str(error), 413)
     return jsonify(report(checked))
 
 

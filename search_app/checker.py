@@ -23,6 +23,8 @@ from indexer.reader import DOCUMENT_SUFFIXES, read_document
 from search_app.access import Viewer, may_read
 
 OK, MISMATCH, UNKNOWN = "ok", "mismatch", "unknown"
+# A draft is a few pages; the check reads the whole text, so a request stays bounded.
+MAX_DRAFT_CHARS = 500_000
 # Titles agree when this share of the shorter one's words is in the other:
 # a draft often quotes a trích yếu in part ("về tiếp tục thực hiện Đề án …").
 TITLE_OVERLAP = 0.6
@@ -45,8 +47,14 @@ class Checked:
         return asdict(self)
 
 
+class DraftTooLong(ValueError):
+    """A draft past MAX_DRAFT_CHARS; the message is for the user."""
+
+
 def check_text(index, text: str, viewer: Viewer | None = None) -> list[Checked]:
-    """Each citation in ``text``, in order."""
+    """Each citation in ``text``, in order. Raises DraftTooLong."""
+    if len(text) > MAX_DRAFT_CHARS:
+        raise DraftTooLong(f"Dự thảo quá dài ({len(text):,} ký tự, tối đa {MAX_DRAFT_CHARS:,}).".replace(",", "."))
     by_number: dict[str, dict] = {}
     for meta in index.catalog["documents"]:
         if meta.get("number_key") and may_read(viewer, meta):

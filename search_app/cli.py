@@ -197,7 +197,11 @@ def run_check(args) -> int:
     index = _open(args)
     if index is None:
         return EXIT_FAILURE
-    checked = check_text(index, text)
+    try:
+        checked = check_text(index, text)
+    except ValueError as error:  # DraftTooLong
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     if args.json:
         _print_json(report(checked))
         return EXIT_OK

@@ -15,7 +15,7 @@ from indexer.store import IndexDamaged, IndexMissing
 from search_app.accounts import ACTION_LABELS, ORIGINAL, VIEW
 from search_app.access import may_read
 from search_app.auth import accounts, audit, audit_search, search_wait, viewer
-from search_app.checker import check_text, read_draft, summary
+from search_app.checker import DraftTooLong, check_text, read_draft, summary
 from search_app.citing import document_citation, passage_citation
 from search_app.labels import FACET_LABELS, GROUP_LABELS, SORT_LABELS, source_label
 from search_app.documents import document_sections, find_document, original_file
@@ -289,7 +289,10 @@ def check():
         return render_template("check.html", text="", checked=None, error=f"Không đọc được tệp: {error}"), 400
     if not text.strip():
         return render_template("check.html", text="", checked=None, error="Hãy dán dự thảo hoặc chọn tệp."), 400
-    checked = check_text(_index(), text, viewer())
+    try:
+        checked = check_text(_index(), text, viewer())
+    except DraftTooLong as error:
+        return render_template("check.html", text="", checked=None, error=str(error)), 413
     return render_template("check.html", text=text, checked=checked, counts=summary(checked),
                            display_date=display_date)
 

@@ -109,3 +109,12 @@ def test_the_page(root):
     assert client.post("/check", data={"text": TEXT}).status_code == 400  # no form token
     escaped = client.post("/check", data={"text": "<script>x</script> Kết luận số 69-KL/TU", "csrf_token": token})
     assert "<script>x" not in escaped.get_data(as_text=True)
+
+
+def test_a_draft_past_the_limit_is_refused_with_a_message(root):
+    from search_app.checker import MAX_DRAFT_CHARS
+
+    client = create_app({"INDEX_DIR": str(root)}).test_client()
+    huge = "Kết luận số 69-KL/TU. " * (MAX_DRAFT_CHARS // 20)
+    response = client.post("/api/check", json={"text": huge})
+    assert response.status_code == 413 and "quá dài" in response.get_json()["error"]
