@@ -201,6 +201,51 @@ def print_table(rows) -> None:
         )
 
 
+def alqac_clause_rows(law_path: Path, folder: Path, queries: list[JudgedQuery], subsets=()) -> list:
+    """The laws as a user's archive holds them: each law one text file,
+    indexed by `tracuu index` (the parser cuts articles into clauses), an
+    article's clauses relevant where the article is. Searched grouped by
+    parent heading (the web's default) and ungrouped."""
+    import re
+
+    from indexer.build import build_index
+    from indexer.store import open_current
+    from search_app.search import search
+
+    corpus = folder / "corpus"
+    corpus.mkdir(parents=True)
+    file_of = {}
+    for number, law in enumerate(json.loads(law_path.read_text(encoding="utf-8"))):
+        file_of[law["id"]] = f"law{number:02d}"
+        articles = "\n\n".join(f"Điều {a['id']}. {a['text'].strip()}" for a in law["articles"])
+        (corpus / f"law{number:02d}.txt").write_text(f"{law['id'].upper()}\n\n{articles}\n", encoding="utf-8")
+    build_index(corpus, folder / "index")
+    index = open_current(folder / "index")
+    article_of = {}
+    for document in index.catalog["documents"]:
+        for entry in document["sections"]:
+            m = re.match(r"dieu-([^-]+)", entry["section_id"])
+            if m:
+                article_of[f"{document['doc_id']}#{entry['section_id']}"] = f"{document['doc_id']}#{m.group(1)}"
+    judged = []
+    for q in queries:
+        articles = {f"{file_of[k.split('#')[0]]}#{k.split('#')[1]}" for k in q.relevant}
+        sections = tuple(key for key, article in article_of.items() if article in articles)
+        judged.append(JudgedQuery(q.text, sections, note=q.note))
+    rows = []
+    for name, group in (("tracuu clauses, grouped", "parent"), ("tracuu clauses, ungrouped", "none")):
+
+        def rank(query: JudgedQuery, group=group) -> list[str]:
+            result = search(index, query.text, limit=K, group=group)
+            return [f"{p.doc_id}#{p.section_id}" for p in result.passages]
+
+        outcomes = run(judged, rank)
+        rows.append((f"ALQAC train {len(queries)}", name, outcomes))
+        for sub_label, keep in subsets:
+            rows.append((sub_label, name, [o for o in outcomes if keep(o.query)]))
+    return rows
+
+
 # --- ALQAC questions as judged queries ---------------------------------------------
 
 
@@ -221,6 +266,8 @@ def main(argv=None) -> int:
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--limit", type=int, default=None, help="first N ALQAC questions only")
     parser.add_argument("--misses", action="store_true", help="list the own set's misses per variant")
+    parser.add_argument("--clauses", action="store_true",
+                        help="also index the laws as text files (clause-level sections) and search them grouped and not")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="tracuu-bench-"))
     rows = []
@@ -234,6 +281,8 @@ def main(argv=None) -> int:
             print(f"ALQAC: indexed in {time.perf_counter() - started:.1f} s; {len(queries)} questions")
             subset = (f"ALQAC verified {sum(q.note in verified for q in queries)}", lambda q: q.note in verified)
             rows += compare(f"ALQAC train {len(queries)}", queries, project, baseline, [subset])
+            if args.clauses:
+                rows += alqac_clause_rows(args.alqac / "law.json", folder / "alqac-clauses", queries, [subset])
         (folder / "own" / "baseline").mkdir(parents=True)
         project, baseline = corpus_indexes(args.corpus, folder / "own")
         own = load_query_set(args.queries)
