@@ -746,100 +746,36 @@ def search_page(
     engine = engine_for(index, BM25_B, BM25_K1)
     searcher = thread_searcher(index, BM25_B, BM25_K1)
     columns = section_columns(index, engine, searcher)
-    documents = index.documents
     notes: list[str] = []
-    built: BuiltQuery | None = None
-    suggestion = ""
     base = readable_sections(index, columns, viewer)
     masks = _filter_masks(filters, parts, columns, engine, searcher, base)
-    near = None  # sections lacking one word, kept by the soft AND
+    parsed, built, near, partial = None, None, None, False
     if not text.strip():
-        parsed = None
         matches = Matches(base.copy(), np.zeros(engine.size))
         sort = "date" if sort == "relevance" else sort  # a listing has no relevance: newest first
     else:
-        parsed = parse_query(text)
-        if parsed.loose and not (engine.evaluate(searcher, build_query(parsed).query).matched & base).any():
-            # "tt 5" meant no document: read it as words.
-            parsed = parse_query(text, loose=False)
-        # Loosen only when the stricter plan finds nothing anywhere: when
-        # it finds sections outside the filters, the honest answer is
-        # "none within the filters", with the counts for dropping each.
-        unknown = [
-            key for key in parsed.numbers if not (engine.evaluate(searcher, number_anywhere(key)).matched & base).any()
-        ]
-        if unknown and (parsed.chunks or parsed.phrases or parsed.either):
-            # A number no document bears or cites must not take the query over: the words do the work.
-            parsed = replace(parsed, numbers=[key for key in parsed.numbers if key not in unknown])
-            notes.append(f"Không có văn bản nào mang hoặc dẫn chiếu số {', '.join(unknown)}; tìm theo các từ.")
-        allowed = base
-        if parsed.excluded:
-            excluded = engine.evaluate(searcher, build_query(parsed).exclude).matched
-            allowed = base & ~excluded
-        if parsed.ignored:
-            notes.append(f"Đã bỏ qua cú pháp không hỗ trợ: {', '.join(dict.fromkeys(parsed.ignored))}")
-        for attempt in _attempts(parsed):
-            built = build_query(parsed, attempt.accented, attempt.match_all)
-            found = engine.evaluate(searcher, built.query)
-            # What the viewer may not read is not there, even to loosen on;
-            # nor is what the query excludes.
-            matches = Matches(found.matched & allowed, found.scores)
-            # Soft AND beside a strict match only: with none, the looser
-            # attempts (without diacritics, then most words, said) come first.
-            # And only while the strict matches are few: past two pages of
-            # them, the passages lacking a word would not be read, and
-            # counting each word apart costs a query's time again.
-            if (
-                attempt.match_all
-                and len(built.clauses) >= SOFT_AND_WORDS
-                and 0 < np.count_nonzero(matches.matched) < SOFT_AND_BELOW
-            ):
-                matches, near = _soft_and(engine, searcher, parsed, attempt, matches, allowed)
-            if matches.matched.any():
-                if attempt.note:
-                    notes.append(attempt.note)
-                break
+        parsed, allowed = _resolve(text, engine, searcher, base, notes)
+        matches, built, near, partial = _match(parsed, engine, searcher, allowed, notes)
     matched = matches.matched
     kept = matched & _all_but(masks, engine.size)
     total = int(np.count_nonzero(kept))
     without = {name: int(np.count_nonzero(matched & _all_but(masks, engine.size, name))) for name in parts}
     # Each facet's counts leave out its own filter.
     facets = {
-        facet: columns.facets[facet].counts(
-            matched & _all_but(masks, engine.size, facet) if facet in masks else kept
-        )
+        facet: columns.facets[facet].counts(matched & _all_but(masks, engine.size, facet) if facet in masks else kept)
         for facet in FACETS
     }
-    start = (page - 1) * per_page
-    stop = start + per_page
     keys = {"parent": columns.parent, "document": columns.document_of}.get(group)
-    groups, sizes = total, None
-    if keys is not None:
-        sizes = np.bincount(keys[kept], minlength=1)
-        groups = int(np.count_nonzero(sizes))
-    # Grouped, the best sections are read until they make the page's groups.
-    depth = stop if keys is None else max(RERANK_DEPTH, 4 * stop)
-    while True:
-        ordered, scores = _ordered(kept, near, matches.scores, columns, sort, depth, searcher, parsed, built)
-        if keys is None or len(ordered) >= total or len(np.unique(keys[ordered])) >= stop:
-            break
-        depth *= 4
-    others = None
-    if keys is not None and len(ordered):
-        ordered, others = _grouped(ordered, keys, start, stop)
-        start, stop = 0, len(ordered)
-    shown = [(float(scores[n]), int(n)) for n in ordered[start:stop]]
-    others = others if others is not None else [[] for _ in shown]
-    start, stop = 0, len(shown)
-    passages = [
-        _passage(searcher.stored_fields(docnum), score, built, documents) for score, docnum in shown[start:stop]
-    ]
+    shown, others = _page_sections(
+        kept, total, near, matches, columns, sort, keys, (page - 1) * per_page, page * per_page, searcher, parsed, built
+    )
+    sizes = np.bincount(keys[kept], minlength=1) if keys is not None else None
+    passages = [_passage(searcher.stored_fields(n), score, built, index.documents) for score, n in shown]
     for passage, rest, (_, docnum) in zip(passages, others, shown):
         passage.more_count = int(sizes[keys[docnum]]) - 1 if sizes is not None else 0
         passage.more = [_outline_entry(columns, index, n) for n in rest[:MAX_MORE_SHOWN]]
-    if built is not None and (not attempt.match_all or near is not None):
-        for passage in passages:
-            passage.missing = _missing(passage, built)
+        passage.missing = _missing(passage, built) if partial else []
+    suggestion = ""
     if parsed is not None and FOLDED_NOTE in notes and passages:
         suggestion = _spelling_found(parsed, passages[0])
     elif parsed is not None and (not total or notes):
@@ -860,8 +796,80 @@ def search_page(
         suggestion=suggestion,
         built=built,
         grouped=group if keys is not None else "none",
-        groups=groups,
+        groups=int(np.count_nonzero(sizes)) if sizes is not None else total,
     )
+
+
+def _resolve(text: str, engine: Engine, searcher, base, notes: list[str]):
+    """The query as it will be searched, and the sections it may find (the
+    readable ones, less what it excludes); what was changed goes to ``notes``."""
+    parsed = parse_query(text)
+    if parsed.loose and not (engine.evaluate(searcher, build_query(parsed).query).matched & base).any():
+        # "tt 5" meant no document: read it as words.
+        parsed = parse_query(text, loose=False)
+    unknown = [
+        key for key in parsed.numbers if not (engine.evaluate(searcher, number_anywhere(key)).matched & base).any()
+    ]
+    if unknown and (parsed.chunks or parsed.phrases or parsed.either):
+        # A number no document bears or cites must not take the query over: the words do the work.
+        parsed = replace(parsed, numbers=[key for key in parsed.numbers if key not in unknown])
+        notes.append(f"Không có văn bản nào mang hoặc dẫn chiếu số {', '.join(unknown)}; tìm theo các từ.")
+    allowed = base
+    if parsed.excluded:
+        allowed = base & ~engine.evaluate(searcher, build_query(parsed).exclude).matched
+    if parsed.ignored:
+        notes.append(f"Đã bỏ qua cú pháp không hỗ trợ: {', '.join(dict.fromkeys(parsed.ignored))}")
+    return parsed, allowed
+
+
+def _match(parsed, engine: Engine, searcher, allowed, notes: list[str]):
+    """The matches of the strictest plan that finds something among
+    ``allowed``, its built query, the soft AND's extra sections (or None),
+    and whether shown passages may lack words.
+
+    Loosen only when the stricter plan finds nothing anywhere: when it finds
+    sections outside the filters, the honest answer is "none within the
+    filters", with the counts for dropping each."""
+    near = None
+    for attempt in _attempts(parsed):
+        built = build_query(parsed, attempt.accented, attempt.match_all)
+        found = engine.evaluate(searcher, built.query)
+        # What the viewer may not read is not there, even to loosen on;
+        # nor is what the query excludes.
+        matches = Matches(found.matched & allowed, found.scores)
+        # Soft AND beside a strict match only: with none, the looser
+        # attempts (without diacritics, then most words, said) come first.
+        # And only while the strict matches are few: past two pages of
+        # them, the passages lacking a word would not be read, and
+        # counting each word apart costs a query's time again.
+        if (
+            attempt.match_all
+            and len(built.clauses) >= SOFT_AND_WORDS
+            and 0 < np.count_nonzero(matches.matched) < SOFT_AND_BELOW
+        ):
+            matches, near = _soft_and(engine, searcher, parsed, attempt, matches, allowed)
+        if matches.matched.any():
+            if attempt.note:
+                notes.append(attempt.note)
+            break
+    return matches, built, near, not attempt.match_all or near is not None
+
+
+def _page_sections(kept, total, near, matches, columns, sort, keys, start, stop, searcher, parsed, built):
+    """The page's sections (score, docnum) in order and, grouped by
+    ``keys``, each one's other members; every passage when ``keys`` is None."""
+    # Grouped, the best sections are read until they make the page's groups.
+    depth = stop if keys is None else max(RERANK_DEPTH, 4 * stop)
+    while True:
+        ordered, scores = _ordered(kept, near, matches.scores, columns, sort, depth, searcher, parsed, built)
+        if keys is None or len(ordered) >= total or len(np.unique(keys[ordered])) >= stop:
+            break
+        depth *= 4
+    if keys is not None and len(ordered):
+        ordered, others = _grouped(ordered, keys, start, stop)
+    else:
+        ordered, others = ordered[start:stop], [[] for _ in ordered[start:stop]]
+    return [(float(scores[n]), int(n)) for n in ordered], others
 
 
 def search(
