@@ -118,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("query_set", nargs="?", type=Path, default=DEFAULT_QUERY_SET, metavar="QUERYSET")
     evaluate.add_argument("--index-dir", type=Path, default=None)
 
+    _add_draft_and_account_commands(commands)
+    return parser
+
+
+def _add_draft_and_account_commands(commands) -> None:
+    """tracuu check, users and audit."""
     check = commands.add_parser("check", help="kiểm tra các văn bản một dự thảo dẫn chiếu, đối chiếu với kho")
     check.add_argument("file", type=Path, metavar="TỆP", help="dự thảo .docx, .doc, .pdf, .txt, .md ('-': đầu vào chuẩn)")
     check.add_argument("--json", action="store_true")
@@ -147,7 +153,6 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--doc", default="", metavar="DOC_ID", help="ai đã xem văn bản này")
     audit.add_argument("--json", action="store_true")
     audit.add_argument("--index-dir", type=Path, default=None)
-    return parser
 
 
 def _since(text: str) -> float:

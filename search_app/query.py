@@ -182,14 +182,9 @@ def _read_words(text: str, parsed: ParsedQuery) -> None:
             close_run()
             exclude_next = True
             continue
-        negated = exclude_next or (len(token) > 1 and token[0] == "-" and (token[1].isalpha() or token[1] == '"'))
+        token, negated = _unsigned(token, exclude_next)
         exclude_next = False
-        if negated and token.startswith("-"):
-            token = token[1:]
-        prefix = _FIELD_PREFIX.match(token)
-        if prefix:
-            parsed.ignored.append(prefix.group(0))
-            token = token[prefix.end() :]
+        token = _without_prefix(token, parsed.ignored)
         quoted = token.startswith('"')
         words = syllables(token.strip('"'))
         if not words:
@@ -209,6 +204,22 @@ def _read_words(text: str, parsed: ParsedQuery) -> None:
         name_found()
     close_run()
     _group(items, parsed)
+
+
+def _unsigned(token: str, negated: bool) -> tuple[str, bool]:
+    """``token`` without a leading "-" of exclusion, and whether it is excluded."""
+    if len(token) > 1 and token[0] == "-" and (token[1].isalpha() or token[1] == '"'):
+        return token[1:], True
+    return token, negated
+
+
+def _without_prefix(token: str, ignored: list[str]) -> str:
+    """``token`` without a field prefix ("title:"), which goes to ``ignored``."""
+    prefix = _FIELD_PREFIX.match(token)
+    if not prefix:
+        return token
+    ignored.append(prefix.group(0))
+    return token[prefix.end() :]
 
 
 def _is_capitalised(token: str) -> bool:
@@ -398,6 +409,39 @@ def _match(
     return wq.Or(clauses)
 
 
+def _run_units(run: list[str], names, typed_plain: bool) -> list[Unit]:
+    """units_of ``run``; two letter syllables typed without diacritics are one
+    word: "hoa giai" is "hòa giải", not "hóa" here and "giai đoạn" there."""
+    units = units_of(run, names)
+    if (
+        typed_plain and len(run) == 2 and len(units) == 2 and all(s.isalpha() for s in run)
+        and not any(u.alternatives for u in units)
+    ):
+        return [Unit(tuple(run))]
+    return units
+
+
+def _with_numbers(parsed: ParsedQuery, word_clauses: list[wq.Query]) -> wq.Query:
+    """A query naming numbers: the numbers decide what matches; the words
+    only rank, each on its own (a citer rarely holds every word of a sentence).
+
+    A number with a few words asks for the document, then its citers. In a
+    sentence ("hạn chế … trong thực hiện Kết luận 69") it asks for the
+    passages about those words among the number's citers: the words rank,
+    and the document's own opening gets no head start."""
+    sentence = len(parsed.all_syllables) > NUMBER_WITH_WORDS
+    scores = (CITE_SCORE,) * 3 if sentence else (NUMBER_SCORE, HEAD_CITE_SCORE, CITE_SCORE)
+    numbers = wq.Or(
+        [
+            wq.ConstantScoreQuery(clause, score)
+            for fieldname, score in zip(NUMBER_FIELDS, (*scores, PATH_CITE_SCORE))
+            for clause in [wq.Term(fieldname, key) for key in parsed.numbers]
+            + [_loose_match(fieldname, number) for number in parsed.loose]
+        ]
+    )
+    return wq.AndMaybe(numbers, wq.Or(word_clauses)) if word_clauses else numbers
+
+
 @dataclass
 class BuiltQuery:
     query: wq.Query
@@ -439,16 +483,8 @@ def build_query(
     def run_clauses(run) -> list[wq.Query]:
         """Each unit of an unquoted run, as it must match; marks what to highlight."""
         typed_plain = len(run) > 1 and not any(has_diacritics(s) for s in run)
-        units = units_of(run, parsed.names)
-        if (
-            typed_plain and len(run) == 2 and len(units) == 2 and all(s.isalpha() for s in run)
-            and not any(u.alternatives for u in units)
-        ):
-            # Two syllables typed without diacritics are one word: "hoa giai"
-            # is "hòa giải", not "hóa" here and "giai đoạn" there.
-            units = [Unit(tuple(run))]
         clauses = []
-        for unit in units:
+        for unit in _run_units(run, parsed.names, typed_plain):
             options = [unit.syllables, *unit.alternatives]
             asks(" ".join(unit.syllables), options)
             clauses.append(wq.Or([_match(o, accented, syllable_weight=syllable_weight) for o in options]))
@@ -492,26 +528,7 @@ def build_query(
         text_query = wq.And(required) if match_all else wq.Or(required)
         if preferred:
             text_query = wq.AndMaybe(text_query, wq.Or(preferred))
-    query = text_query
-    if parsed.numbers or parsed.loose:
-        # A number with a few words asks for the document, then its citers.
-        # In a sentence ("hạn chế … trong thực hiện Kết luận 69") it asks for
-        # the passages about those words among the number's citers: the words
-        # rank, and the document's own opening gets no head start.
-        sentence = len(parsed.all_syllables) > NUMBER_WITH_WORDS
-        scores = (CITE_SCORE,) * 3 if sentence else (NUMBER_SCORE, HEAD_CITE_SCORE, CITE_SCORE)
-        numbers = wq.Or(
-            [
-                wq.ConstantScoreQuery(clause, score)
-                for fieldname, score in zip(NUMBER_FIELDS, (*scores, PATH_CITE_SCORE))
-                for clause in [wq.Term(fieldname, key) for key in parsed.numbers]
-                + [_loose_match(fieldname, number) for number in parsed.loose]
-            ]
-        )
-        # With a number, the number decides what matches; the words only
-        # rank, each on its own (a citer rarely holds every word of a sentence).
-        words = wq.Or(required + preferred) if required else None
-        query = wq.AndMaybe(numbers, words) if words else numbers
+    query = _with_numbers(parsed, required + preferred) if parsed.numbers or parsed.loose else text_query
     # Excluded as typed: with diacritics exactly, without them in every spelling.
     exclude = [_match(tuple(words), has_diacritics("".join(words))) for words in parsed.excluded]
     return BuiltQuery(
