@@ -307,8 +307,74 @@ def decode_legacy(data: bytes) -> tuple[str, str] | None:
     if encoding is None:
         return None
     data = data.rstrip(b"\x1a")  # a DOS end-of-file mark is not text
-    text = _tcvn3(data) if encoding == TCVN3 else _vni(data)
-    return _finish(text), encoding
+    if encoding == TCVN3:
+        return recapitalise(_finish(_tcvn3(data))), encoding
+    return _finish(_vni(data)), encoding
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+# Where a sentence or a table cell starts: after a sentence end, a tab, or a
+# list marker opening a line ("2. ", "a) ", "- "), Markdown stars between.
+# A bare line start is not one: hard-wrapped text goes on in lower case.
+_STARTS = re.compile(r"(?:[.!?]\s|\t|^\s*[*]*(?:\d+(?:\.\d+)*[.)]|[a-zđ]\)|[-–•+])\s)[\s*]*$")
+
+
+def _no_capital() -> frozenset[str]:
+    """Lower-case letters TCVN3 has no capital for (all accented but ă â ê ô ơ ư đ)."""
+    t = tables()
+    return frozenset(c for c in t.tcvn3_encode if c.islower() and not c.isascii() and c.upper() not in t.tcvn3_encode)
+
+
+def _capitals_lost(word: str) -> bool:
+    """A word of capitals whose accented letters TCVN3 could only write in
+    lower case: its lower-case letters are all accented ones."""
+    lower = [c for c in word if c.islower()]
+    return bool(lower) and not any(c.isascii() for c in lower) and any(c.isupper() for c in word)
+
+
+_NO_CAPITAL: frozenset[str] = frozenset()
+
+
+def recapitalise(text: str) -> str:
+    """Capitals back in text typed in TCVN3, which has no accented capitals.
+    A word with a capital after its first letter is a word of capitals
+    ("KếT LUậN" → "KẾT LUẬN"); one capitalised at its first letter only
+    ("Hà" in "Hà GIANG") follows a capital word beside it, space apart; an
+    accented first letter starting a sentence or a cell is a capital
+    ("ủy ban" → "Ủy ban"). Abbreviations ("TNCS Hồ Chí Minh") make no
+    capitals, and "Đà Nẵng", "Tỉnh ủy" are left alone.
+
+    >>> recapitalise("KếT LUậN của Ban Thường vụ Tỉnh ủy")
+    'KẾT LUẬN của Ban Thường vụ Tỉnh ủy'
+    >>> recapitalise("UBND TỉNH Hà GIANG; Đà Nẵng. ủy ban, Đoàn TNCS Hồ Chí Minh")
+    'UBND TỈNH HÀ GIANG; Đà Nẵng. Ủy ban, Đoàn TNCS Hồ Chí Minh'
+    """
+    global _NO_CAPITAL
+    _NO_CAPITAL = _NO_CAPITAL or _no_capital()
+    lines = []
+    for line in text.split("\n"):
+        spans = [m.span() for m in _WORD.finditer(line)]
+        words = [line[a:b] for a, b in spans]
+        words = [w.upper() if _capitals_lost(w) and any(c.isupper() for c in w[1:]) else w for w in words]
+
+        def capital_beside(i: int, j: int) -> bool:
+            if not 0 <= j < len(words):
+                return False
+            gap = line[spans[min(i, j)][1] : spans[max(i, j)][0]]
+            word = words[j]
+            return gap.isspace() and len(word) > 1 and word.isupper() and is_syllable(word.lower())
+
+        for i, word in enumerate(words):
+            if _capitals_lost(word) and not word.isupper() and (capital_beside(i, i - 1) or capital_beside(i, i + 1)):
+                words[i] = word.upper()
+            elif word[0] in _NO_CAPITAL and _STARTS.search(line[: spans[i][0]]):
+                words[i] = word[0].upper() + word[1:]
+        pieces, at = [], 0
+        for (a, b), word in zip(spans, words):
+            pieces += [line[at:a], word]
+            at = b
+        lines.append("".join(pieces) + line[at:])
+    return "\n".join(lines)
 
 
 # --- Encoding (the inverse tables; tests build legacy files with it) ----------------------

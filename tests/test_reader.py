@@ -148,3 +148,19 @@ def test_legacy_tcvn3_and_vni_files_are_read_with_a_warning(tmp_path):
         assert read_text(path) == text
         assert read_document(path).warnings == [f"{encoding}.txt: tệp mã {encoding} (bảng mã cũ), đã tự chuyển sang Unicode"]
     assert read_document(write(tmp_path, text.encode("utf-8"), "utf8.txt")).warnings == []
+
+
+def test_a_tcvn3_sample_gets_the_title_and_headings_of_its_unicode_text(tmp_path):
+    # TCVN3 has no accented capitals: a heading "BÁO CÁO" came back "báO CáO".
+    from analyzers.legacy import encode_legacy
+    from indexer.build import load_corpus
+
+    sample = Path(__file__).resolve().parents[1] / "corpus" / "004_18f6aac5861878d1.txt"
+    (tmp_path / "utf8").mkdir()
+    (tmp_path / "tcvn3").mkdir()
+    (tmp_path / "utf8" / sample.name).write_bytes(sample.read_bytes())
+    (tmp_path / "tcvn3" / sample.name).write_bytes(encode_legacy(sample.read_text(encoding="utf-8"), "TCVN3"))
+    (utf8,), _ = load_corpus(tmp_path / "utf8")
+    (tcvn3,), _ = load_corpus(tmp_path / "tcvn3")
+    assert tcvn3.metadata.title == utf8.metadata.title
+    assert [s.heading for s in tcvn3.parsed.sections] == [s.heading for s in utf8.parsed.sections]
