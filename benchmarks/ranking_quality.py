@@ -224,7 +224,7 @@ def alqac_clause_rows(law_path: Path, folder: Path, queries: list[JudgedQuery], 
     article_of = {}
     for document in index.catalog["documents"]:
         for entry in document["sections"]:
-            m = re.match(r"dieu-([^-]+)", entry["section_id"])
+            m = re.search(r"(?:^|-)dieu-([^-]+)", entry["section_id"])
             if m:
                 article_of[f"{document['doc_id']}#{entry['section_id']}"] = f"{document['doc_id']}#{m.group(1)}"
     judged = []
