@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 from analyzers.normalize import LETTER, fix_lookalikes, fold, nfc, place_tone
 from indexer.schema import BODY_FIELDS
@@ -94,9 +95,18 @@ def coverage(by_n, grams: set) -> float:
     return sum(shares) / len(shares) if shares else 0.0
 
 
-def rerank(searcher, parsed, accented: bool, matches: list[tuple[float, int]]) -> list[tuple[float, int]]:
+def rerank(
+    searcher,
+    parsed,
+    accented: bool,
+    matches: list[tuple[float, int]],
+    place: Callable[[int], tuple] | None = None,
+    depth: int = RERANK_DEPTH,
+) -> list[tuple[float, int]]:
     """``matches`` (score, docnum), best first, with the first
-    ``RERANK_DEPTH`` re-ranked by query coverage."""
+    ``depth`` re-ranked by query coverage: of each section's own
+    text, or with ``place``, of the sections of the place it stands in
+    (an article with its clauses), which a question's words spread over."""
     if parsed is None or parsed.numbers or parsed.loose or len(matches) < 2 or not COVERAGE_WEIGHT:
         return matches
     runs = [run if accented else [fold(s) for s in run] for run in parsed.chunks + parsed.phrases]
@@ -109,14 +119,20 @@ def rerank(searcher, parsed, accented: bool, matches: list[tuple[float, int]]) -
     by_n = query_ngrams(runs, weight)
     if not by_n:
         return matches
-    head, rest = matches[:RERANK_DEPTH], matches[RERANK_DEPTH:]
+    head, rest = matches[:depth], matches[depth:]
     best = head[0][0] if head[0][0] > 0 else 1.0
+    covered: dict[tuple, float] = {}  # a place's coverage, shared by its sections
     rescored = []
     for score, docnum in head:
-        stored = searcher.stored_fields(docnum)
-        notes = [note.get("text", "") for note in stored.get("footnotes") or []]
-        texts = [stored.get("heading", ""), stored.get("text", ""), *notes]
-        grams = section_ngrams(texts, accented, weight.keys())
-        rescored.append((score + COVERAGE_WEIGHT * best * coverage(by_n, grams), docnum))
+        members = place(docnum) if place else (docnum,)
+        if members not in covered:
+            texts = [text for member in members for text in _texts(searcher.stored_fields(member))]
+            covered[members] = coverage(by_n, section_ngrams(texts, accented, weight.keys()))
+        rescored.append((score + COVERAGE_WEIGHT * best * covered[members], docnum))
     rescored.sort(key=lambda m: (-m[0], m[1]))
     return rescored + rest
+
+
+def _texts(stored: dict) -> list[str]:
+    notes = [note.get("text", "") for note in stored.get("footnotes") or []]
+    return [stored.get("heading", ""), stored.get("text", ""), *notes]

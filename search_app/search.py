@@ -28,7 +28,7 @@ from search_app.corrector import TWO_EDITS_FROM, corrector_for
 from search_app.query import BuiltQuery, QueryError, build_query, number_anywhere, parse_query
 from search_app.engine import Engine, Matches, engine_for, thread_searcher
 from search_app.rerank import RERANK_DEPTH, rerank
-from search_app.sections import Columns, section_columns, topic_labels
+from search_app.sections import Columns, place_finder, section_columns, topic_labels
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,9 @@ SORTS = ("relevance", "date", "oldest")  # date: newest first
 # one per document, or every passage.
 GROUPINGS = ("parent", "document", "none")
 MAX_MORE_SHOWN = 20  # other passages of a group listed under its best one
+# Grouped, the best RERANK_DEPTH places are re-ranked, read from at most
+# this many times as many sections.
+PLACES_READ = 4
 FACETS = ("year", "issuer", "level", "province", "doc_type", "topic")
 DOCUMENT_FIELDS = (
     "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "issuer_level", "province", "signer",
@@ -627,25 +630,40 @@ def _missing(passage: Passage, built: BuiltQuery) -> list[str]:
     return [shown for shown, sequences in units if not sequences & present]
 
 
-def _ordered(kept, near, scores, columns: Columns, sort: str, depth: int, searcher, parsed, built):
+def _ordered(kept, near, scores, columns: Columns, sort: str, depth: int, searcher, parsed, built, place=None):
     """The first ``depth`` kept sections in order, and their scores: by
     relevance the best re-ranked by how much of the query they hold, and
-    those lacking a word (soft AND) after every one holding them all; or by date."""
+    those lacking a word (soft AND) after every one holding them all; or by date.
+    ``place``: re-rank by the coverage of each section's place (grouped by parent)."""
     if sort != "relevance" or built is None:
         return _page_order(kept, scores, columns, sort, depth), scores
     parts: list[np.ndarray] = []
     for part in (kept & ~near, kept & near) if near is not None else (kept,):
         room = depth - sum(map(len, parts))
         if room > 0 and part.any():
-            ordered = _page_order(part, scores, columns, sort, max(room, RERANK_DEPTH))
-            head = rerank(searcher, parsed, built.accented, [(float(scores[n]), int(n)) for n in ordered[:RERANK_DEPTH]])
+            read = PLACES_READ * RERANK_DEPTH if place else RERANK_DEPTH
+            ordered = _page_order(part, scores, columns, sort, max(room, read))
+            reranked = _places_depth(ordered, place) if place else RERANK_DEPTH
+            candidates = [(float(scores[n]), int(n)) for n in ordered[:reranked]]
+            head = rerank(searcher, parsed, built.accented, candidates, place, depth=reranked)
             if head:
                 scores = scores.copy()
                 for score, n in head:
                     scores[n] = score
-                ordered = np.concatenate([np.array([n for _, n in head], dtype=np.int64), ordered[RERANK_DEPTH:]])
+                ordered = np.concatenate([np.array([n for _, n in head], dtype=np.int64), ordered[reranked:]])
             parts.append(ordered)
     return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)), scores
+
+
+def _places_depth(ordered: np.ndarray, place) -> int:
+    """How many of the best sections make the first RERANK_DEPTH places
+    (at most PLACES_READ × RERANK_DEPTH sections)."""
+    seen: set = set()
+    for count, n in enumerate(ordered[: PLACES_READ * RERANK_DEPTH]):
+        seen.add(place(int(n)))
+        if len(seen) > RERANK_DEPTH:
+            return count
+    return min(len(ordered), PLACES_READ * RERANK_DEPTH)
 
 
 def _grouped(ordered: np.ndarray, keys: np.ndarray, start: int, stop: int):
@@ -766,8 +784,13 @@ def search_page(
         for facet in FACETS
     }
     keys = {"parent": columns.parent, "document": columns.document_of}.get(group)
+    # Grouped by parent, a question's clause is ranked with its article's
+    # words around it: a question's words spread over the article.
+    asks = parsed is not None and len(parsed.all_syllables) > LONG_QUERY_SYLLABLES
+    place = place_finder(index, columns) if group == "parent" and asks else None
     shown, others = _page_sections(
-        kept, total, near, matches, columns, sort, keys, (page - 1) * per_page, page * per_page, searcher, parsed, built
+        kept, total, near, matches, columns, sort, keys, (page - 1) * per_page, page * per_page, searcher, parsed,
+        built, place,
     )
     sizes = np.bincount(keys[kept], minlength=1) if keys is not None else None
     passages = [_passage(searcher.stored_fields(n), score, built, index.documents) for score, n in shown]
@@ -855,13 +878,13 @@ def _match(parsed, engine: Engine, searcher, allowed, notes: list[str]):
     return matches, built, near, not attempt.match_all or near is not None
 
 
-def _page_sections(kept, total, near, matches, columns, sort, keys, start, stop, searcher, parsed, built):
+def _page_sections(kept, total, near, matches, columns, sort, keys, start, stop, searcher, parsed, built, place=None):
     """The page's sections (score, docnum) in order and, grouped by
     ``keys``, each one's other members; every passage when ``keys`` is None."""
     # Grouped, the best sections are read until they make the page's groups.
     depth = stop if keys is None else max(RERANK_DEPTH, 4 * stop)
     while True:
-        ordered, scores = _ordered(kept, near, matches.scores, columns, sort, depth, searcher, parsed, built)
+        ordered, scores = _ordered(kept, near, matches.scores, columns, sort, depth, searcher, parsed, built, place)
         if keys is None or len(ordered) >= total or len(np.unique(keys[ordered])) >= stop:
             break
         depth *= 4

@@ -166,3 +166,68 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
         doc_rank=_by_section(doc_rank, document_of),
         position=position,
     )
+
+
+# A passage is re-ranked by the text of the place it stands in: the widest
+# heading above it (or itself) holding at most this many sections.
+PLACE_SECTIONS = 40
+
+
+def place_finder(index: OpenIndex, columns: Columns):
+    """docnum → the docnums of its place (an article with its clauses, a
+    numbered section with its items), in outline order; itself when it
+    stands under no heading but the document or every heading is too wide."""
+    ids, positions, bounds = index.cached("outline_docnums", lambda: _outline_docnums(columns))
+    documents = index.catalog["documents"]
+
+    def place(docnum: int) -> tuple[int, ...]:
+        number, position = int(columns.document_of[docnum]), int(columns.position[docnum])
+        if number < 0 or position < 0:
+            return (docnum,)
+        entries = documents[number]["sections"]
+        start, stop = _widest_place(entries, position)
+        low, high = bounds[number], bounds[number + 1]
+        at = low + np.searchsorted(positions[low:high], [start, stop])
+        found = tuple(int(n) for n in ids[at[0] : at[1]])
+        return found or (docnum,)
+
+    return place
+
+
+def _outline_docnums(columns: Columns):
+    """Live catalogued sections' docnums sorted by (document, position), their
+    positions, and each document's slice bounds."""
+    ids = np.flatnonzero(columns.live & (columns.document_of >= 0) & (columns.position >= 0))
+    ids = ids[np.lexsort((columns.position[ids], columns.document_of[ids]))]
+    count = int(columns.document_of.max()) + 1 if len(columns.document_of) else 0
+    bounds = np.searchsorted(columns.document_of[ids], np.arange(count + 1))
+    return ids, columns.position[ids], bounds
+
+
+def _widest_place(entries: list[dict], position: int) -> tuple[int, int]:
+    """Outline positions [start, stop) of the widest heading at or above
+    ``position`` whose part holds at most PLACE_SECTIONS sections; looks no
+    further than that many entries either way."""
+
+    def part_end(start: int) -> int | None:
+        level, end = entries[start]["level"], start + 1
+        while end < len(entries) and entries[end]["level"] > level:
+            end += 1
+            if end - start > PLACE_SECTIONS:
+                return None
+        return end
+
+    best = (position, position + 1)
+    if position >= len(entries):
+        return best
+    own = part_end(position) if entries[position]["level"] > 0 else None
+    if own is not None:
+        best = (position, own)
+    level = entries[position]["level"]
+    for above in range(position - 1, max(-1, position - PLACE_SECTIONS - 1), -1):
+        if 0 < entries[above]["level"] < level:
+            end = part_end(above)
+            if end is None:
+                break
+            best, level = (above, end), entries[above]["level"]
+    return best
