@@ -24,9 +24,10 @@ from analyzers import (
 from analyzers.normalize import fold_key
 
 HEADING_BOOST = 2.5
-# Bump when fields or analysis change: an index of another format is rebuilt
-# by `tracuu serve` (see indexer.build.stale_reason).
-INDEX_FORMAT = 6
+# Bump when fields, analysis or what a reader makes of a file change: an
+# index of another format is rebuilt in full by `tracuu index` and by
+# `tracuu serve` (see indexer.build.stale_reason).
+INDEX_FORMAT = 7
 
 # Field names, by view.
 BODY_FIELDS = {
