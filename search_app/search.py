@@ -749,60 +749,36 @@ def search_page(
     sections ``viewer`` may read only (all of them when None: the owner).
 
     An empty ``text`` lists the sections the filters allow, newest first.
-    Each facet's counts leave out that facet's own filter, so a chosen year
-    still shows the other years. Raises QueryError for a query or filter
-    that cannot be searched.
-    """
-    if sort not in SORTS:
-        raise QueryError(f"Cách sắp xếp không hợp lệ: “{sort}” (dùng: {', '.join(SORTS)}).")
-    if group not in GROUPINGS:
-        raise QueryError(f"Cách gộp không hợp lệ: “{group}” (dùng: {', '.join(GROUPINGS)}).")
+    Raises QueryError for a query or filter that cannot be searched."""
+    _check_choice(sort, SORTS, "Cách sắp xếp")
+    _check_choice(group, GROUPINGS, "Cách gộp")
     page = max(1, int(page))
     per_page = max(1, min(int(per_page), MAX_LIMIT))
-    filters = filters or Filters()
-    parts = filters.parts()
+    parts = (filters := filters or Filters()).parts()
     engine = engine_for(index, BM25_B, BM25_K1)
     searcher = thread_searcher(index, BM25_B, BM25_K1)
     columns = section_columns(index, engine, searcher)
     notes: list[str] = []
     base = readable_sections(index, columns, viewer)
     masks = _filter_masks(filters, parts, columns, engine, searcher, base)
-    parsed, built, near, partial = None, None, None, False
     if not text.strip():
+        parsed, built, near, partial = None, None, None, False
         matches = Matches(base.copy(), np.zeros(engine.size))
         sort = "date" if sort == "relevance" else sort  # a listing has no relevance: newest first
     else:
-        parsed, allowed = _resolve(text, engine, searcher, base, notes)
-        matches, built, near, partial = _match(parsed, engine, searcher, allowed, notes)
+        parsed, matches, built, near, partial = _searched(text, engine, searcher, base, notes)
     matched = matches.matched
     kept = matched & _all_but(masks, engine.size)
     total = int(np.count_nonzero(kept))
-    without = {name: int(np.count_nonzero(matched & _all_but(masks, engine.size, name))) for name in parts}
-    # Each facet's counts leave out its own filter.
-    facets = {
-        facet: columns.facets[facet].counts(matched & _all_but(masks, engine.size, facet) if facet in masks else kept)
-        for facet in FACETS
-    }
+    without, facets = _counts(matched, kept, masks, parts, columns, engine.size)
     keys = {"parent": columns.parent, "document": columns.document_of}.get(group)
-    # Grouped by parent, a question's clause is ranked with its article's
-    # words around it: a question's words spread over the article.
-    asks = parsed is not None and len(parsed.all_syllables) > LONG_QUERY_SYLLABLES
-    place = place_finder(index, columns) if group == "parent" and asks else None
     shown, others = _page_sections(
         kept, total, near, matches, columns, sort, keys, (page - 1) * per_page, page * per_page, searcher, parsed,
-        built, place,
+        built, _place(index, columns, group, parsed),
     )
-    sizes = np.bincount(keys[kept], minlength=1) if keys is not None else None
-    passages = [_passage(searcher.stored_fields(n), score, built, index.documents) for score, n in shown]
-    for passage, rest, (_, docnum) in zip(passages, others, shown):
-        passage.more_count = int(sizes[keys[docnum]]) - 1 if sizes is not None else 0
-        passage.more = [_outline_entry(columns, index, n) for n in rest[:MAX_MORE_SHOWN]]
-        passage.missing = _missing(passage, built) if partial else []
-    suggestion = ""
-    if parsed is not None and FOLDED_NOTE in notes and passages:
-        suggestion = _spelling_found(parsed, passages[0])
-    elif parsed is not None and (not total or notes):
-        suggestion = _suggestion(index, engine, searcher, parsed, base & _all_but(masks, engine.size))
+    passages, groups = _passages(index, searcher, columns, kept, shown, others, keys, built, partial)
+    within = base & _all_but(masks, engine.size)
+    suggestion = _suggested(index, engine, searcher, parsed, notes, passages, total, within) if parsed else ""
     return Page(
         query=parsed.raw if parsed else "",
         total=total,
@@ -812,15 +788,64 @@ def search_page(
         per_page=per_page,
         sort=sort,
         passages=passages,
-        facets={
-            facet: _facet_list(facet, counts, columns.facets[facet].sort_keys) for facet, counts in facets.items()
-        },
+        facets=facets,
         notes=notes,
         suggestion=suggestion,
         built=built,
         grouped=group if keys is not None else "none",
-        groups=int(np.count_nonzero(sizes)) if sizes is not None else total,
+        groups=groups if keys is not None else total,
     )
+
+
+def _counts(matched, kept, masks: dict, parts: dict, columns: Columns, size: int):
+    """The total were each filter dropped, and each facet's counts: those
+    leave out the facet's own filter, so a chosen year still shows the others."""
+    without = {name: int(np.count_nonzero(matched & _all_but(masks, size, name))) for name in parts}
+    facets = {}
+    for facet in FACETS:
+        counts = columns.facets[facet].counts(matched & _all_but(masks, size, facet) if facet in masks else kept)
+        facets[facet] = _facet_list(facet, counts, columns.facets[facet].sort_keys)
+    return without, facets
+
+
+def _check_choice(value: str, choices: tuple, name: str) -> None:
+    if value not in choices:
+        raise QueryError(f"{name} không hợp lệ: “{value}” (dùng: {', '.join(choices)}).")
+
+
+def _passages(index: OpenIndex, searcher, columns: Columns, kept, shown, others, keys, built, partial):
+    """The page's passages, each with its group's other members and, for a
+    partial match, the words it lacks; and how many groups ``kept`` makes."""
+    sizes = np.bincount(keys[kept], minlength=1) if keys is not None else None
+    passages = [_passage(searcher.stored_fields(n), score, built, index.documents) for score, n in shown]
+    for passage, rest, (_, docnum) in zip(passages, others, shown):
+        passage.more_count = int(sizes[keys[docnum]]) - 1 if sizes is not None else 0
+        passage.more = [_outline_entry(columns, index, n) for n in rest[:MAX_MORE_SHOWN]]
+        passage.missing = _missing(passage, built) if partial else []
+    return passages, int(np.count_nonzero(sizes)) if sizes is not None else 0
+
+
+def _place(index: OpenIndex, columns: Columns, group: str, parsed):
+    """Grouped by parent, a question's clause is ranked with its article's
+    words around it: a question's words spread over the article."""
+    asks = parsed is not None and len(parsed.all_syllables) > LONG_QUERY_SYLLABLES
+    return place_finder(index, columns) if group == "parent" and asks else None
+
+
+def _suggested(index: OpenIndex, engine: Engine, searcher, parsed, notes, passages, total: int, within) -> str:
+    """The spelling the documents use, when only the looser spelling found
+    them; else "did you mean" when the query found nothing or was loosened."""
+    if FOLDED_NOTE in notes and passages:
+        return _spelling_found(parsed, passages[0])
+    if not total or notes:
+        return _suggestion(index, engine, searcher, parsed, within)
+    return ""
+
+
+def _searched(text: str, engine: Engine, searcher, base, notes: list[str]):
+    """The query read (_resolve), then matched by the strictest plan that finds something (_match)."""
+    parsed, allowed = _resolve(text, engine, searcher, base, notes)
+    return (parsed, *_match(parsed, engine, searcher, allowed, notes))
 
 
 def _resolve(text: str, engine: Engine, searcher, base, notes: list[str]):
