@@ -222,32 +222,7 @@ def document(doc_id: str):
     q = raw_q[:MAX_QUERY_CHARS]
     sections = document_sections(index, meta)
     built, highlight_notes = _highlighter(raw_q, sections)
-    shown = []
-    for s in sections:
-        spans, cut = find_highlights(s.text, built)
-        if cut and MANY_HITS_NOTE not in highlight_notes:
-            highlight_notes.append(MANY_HITS_NOTE)
-        label = section_label(s.heading, s.path) if s.section_id != "mo-dau" else ""
-        quoted = quote_from(s.text, spans)
-        markers = {n["marker"] for n in s.footnotes}
-
-        def note_href(marker, sid=s.section_id, markers=markers):
-            return f"#fn-{sid}-{marker}" if marker in markers else None
-
-        shown.append(
-            {
-                "section": s,
-                "heading_html": marked(s.heading, highlight_spans(s.heading, built)),
-                "text_html": render_text(s.text, spans, note_href),
-                "notes": [
-                    {"marker": n["marker"], "html": marked(n["text"], highlight_spans(n["text"], built))}
-                    for n in s.footnotes
-                ],
-                "citation": passage_citation(meta, label, quoted, permalink(meta["doc_id"], s.section_id))
-                if s.text.strip() else "",
-                "hits": len(spans),
-            }
-        )
+    shown = [_shown_section(meta, s, built, highlight_notes) for s in sections]
     headings = {s.section_id: s.heading for s in sections}
     cited, citing = _cited(index, meta, headings, reader), _citing(index, meta, reader)
     by_section: dict[str, list[dict]] = {}
@@ -272,6 +247,33 @@ def document(doc_id: str):
         original=original_file(index, meta),
         back_url=url_for("views.home", **_search_state()),
     )
+
+
+def _shown_section(meta: dict, s, built, highlight_notes: list[str]) -> dict:
+    """One section of a document page: heading, text and notes marked with the
+    query's hits, and its citation; a note saying hits were capped is added once."""
+    spans, cut = find_highlights(s.text, built)
+    if cut and MANY_HITS_NOTE not in highlight_notes:
+        highlight_notes.append(MANY_HITS_NOTE)
+    label = section_label(s.heading, s.path) if s.section_id != "mo-dau" else ""
+    quoted = quote_from(s.text, spans)
+    markers = {n["marker"] for n in s.footnotes}
+
+    def note_href(marker):
+        return f"#fn-{s.section_id}-{marker}" if marker in markers else None
+
+    return {
+        "section": s,
+        "heading_html": marked(s.heading, highlight_spans(s.heading, built)),
+        "text_html": render_text(s.text, spans, note_href),
+        "notes": [
+            {"marker": n["marker"], "html": marked(n["text"], highlight_spans(n["text"], built))}
+            for n in s.footnotes
+        ],
+        "citation": passage_citation(meta, label, quoted, permalink(meta["doc_id"], s.section_id))
+        if s.text.strip() else "",
+        "hits": len(spans),
+    }
 
 
 @blueprint.route("/check", methods=["GET", "POST"])
