@@ -460,80 +460,87 @@ class BuiltQuery:
         return key in self.numbers or any(number.matches(key) for number in self.loose)
 
 
+class _Clauses:
+    """What build_query gathers while it reads the query: the clauses each
+    word must match, the phrases that rank higher, the sequences to mark and
+    the words asked for, as the page names them."""
+
+    def __init__(self, parsed: ParsedQuery, accented: bool, match_all: bool):
+        self.parsed, self.accented = parsed, accented
+        self.syllable_weight = 1.0 if match_all else SYLLABLE_WEIGHT
+        self.preferred: list[wq.Query] = []
+        self.sequences: set[tuple[str, ...]] = set()
+        self.asked: list[tuple[str, frozenset]] = []
+
+    def mark(self, terms, exact=None) -> None:
+        exact = self.accented if exact is None else exact
+        self.sequences.add(tuple(terms) if exact else tuple(fold(t) for t in terms))
+
+    def asks(self, shown: str, options, exact=None) -> None:
+        exact = self.accented if exact is None else exact
+        self.asked.append((shown, frozenset(tuple(o) if exact else tuple(fold(t) for t in o) for o in options)))
+
+    def run(self, run) -> list[wq.Query]:
+        """Each unit of an unquoted run, as it must match; marks what to highlight."""
+        typed_plain = len(run) > 1 and not any(has_diacritics(s) for s in run)
+        clauses = []
+        for unit in _run_units(run, self.parsed.names, typed_plain):
+            options = [unit.syllables, *unit.alternatives]
+            self.asks(" ".join(unit.syllables), options)
+            clauses.append(wq.Or([_match(o, self.accented, syllable_weight=self.syllable_weight) for o in options]))
+            if typed_plain and len(unit.syllables) == 1 and not unit.alternatives:
+                continue  # marked below: a lone "dan" would light up every dẫn, dân, dạn
+            for option in options:
+                self.mark(option)
+        if typed_plain:
+            # Without diacritics, mark where two or more query syllables meet.
+            for size in range(2, min(len(run), PHRASE_MAX_SYLLABLES) + 1):
+                for start in range(len(run) - size + 1):
+                    self.mark(run[start : start + size], exact=False)
+        if 1 < len(run) <= PHRASE_MAX_SYLLABLES:
+            self.preferred.append(_match(tuple(run), self.accented, boost=PHRASE_BOOST))
+        return clauses
+
+    def phrase(self, phrase) -> wq.Query:
+        phrase_accented = self.accented and has_diacritics("".join(phrase))
+        self.mark(phrase, phrase_accented)
+        self.asks(f"“{' '.join(phrase)}”", [phrase], phrase_accented)
+        return _match(tuple(phrase), phrase_accented)
+
+    def either(self, group) -> wq.Query:
+        """One side of an OR is enough: the group is one word asked for."""
+        alternatives = []
+        start = len(self.asked)
+        for quoted, words in group:
+            clauses = [self.phrase(words)] if quoted else self.run(words)
+            alternatives.append(clauses[0] if len(clauses) == 1 else wq.And(clauses))
+        sides = self.asked[start:]
+        del self.asked[start:]
+        self.asked.append((" OR ".join(shown for shown, _ in sides), frozenset().union(*(o for _, o in sides))))
+        return wq.Or(alternatives)
+
+
 def build_query(
     parsed: ParsedQuery, accented: bool | None = None, match_all: bool = True
 ) -> BuiltQuery:
     """``match_all``: every unit must match (else any, ranked by how many)."""
     if accented is None:
         accented = parsed.accented
-    required: list[wq.Query] = []
-    preferred: list[wq.Query] = []
-    sequences: set[tuple[str, ...]] = set()
-
-    asked: list[tuple[str, frozenset]] = []
-
-    def mark(terms, exact=accented):
-        sequences.add(tuple(terms) if exact else tuple(fold(t) for t in terms))
-
-    def asks(shown: str, options, exact=accented):
-        asked.append((shown, frozenset(tuple(o) if exact else tuple(fold(t) for t in o) for o in options)))
-
-    syllable_weight = 1.0 if match_all else SYLLABLE_WEIGHT
-
-    def run_clauses(run) -> list[wq.Query]:
-        """Each unit of an unquoted run, as it must match; marks what to highlight."""
-        typed_plain = len(run) > 1 and not any(has_diacritics(s) for s in run)
-        clauses = []
-        for unit in _run_units(run, parsed.names, typed_plain):
-            options = [unit.syllables, *unit.alternatives]
-            asks(" ".join(unit.syllables), options)
-            clauses.append(wq.Or([_match(o, accented, syllable_weight=syllable_weight) for o in options]))
-            if typed_plain and len(unit.syllables) == 1 and not unit.alternatives:
-                continue  # marked below: a lone "dan" would light up every dẫn, dân, dạn
-            for option in options:
-                mark(option)
-        if typed_plain:
-            # Without diacritics, mark where two or more query syllables meet.
-            for size in range(2, min(len(run), PHRASE_MAX_SYLLABLES) + 1):
-                for start in range(len(run) - size + 1):
-                    mark(run[start : start + size], exact=False)
-        if 1 < len(run) <= PHRASE_MAX_SYLLABLES:
-            preferred.append(_match(tuple(run), accented, boost=PHRASE_BOOST))
-        return clauses
-
-    def phrase_clause(phrase) -> wq.Query:
-        phrase_accented = accented and has_diacritics("".join(phrase))
-        mark(phrase, phrase_accented)
-        asks(f"“{' '.join(phrase)}”", [phrase], phrase_accented)
-        return _match(tuple(phrase), phrase_accented)
-
-    for run in parsed.chunks:
-        required.extend(run_clauses(run))
-    for phrase in parsed.phrases:
-        required.append(phrase_clause(phrase))
-    for group in parsed.either:
-        alternatives = []
-        start = len(asked)
-        for quoted, words in group:
-            clauses = [phrase_clause(words)] if quoted else run_clauses(words)
-            alternatives.append(clauses[0] if len(clauses) == 1 else wq.And(clauses))
-        # One side of an OR is enough: the group is one word asked for.
-        either = asked[start:]
-        del asked[start:]
-        asked.append((" OR ".join(shown for shown, _ in either), frozenset().union(*(o for _, o in either))))
-        required.append(wq.Or(alternatives))
-
+    gathered = _Clauses(parsed, accented, match_all)
+    required = [clause for run in parsed.chunks for clause in gathered.run(run)]
+    required += [gathered.phrase(phrase) for phrase in parsed.phrases]
+    required += [gathered.either(group) for group in parsed.either]
     text_query = None
     if required:
         text_query = wq.And(required) if match_all else wq.Or(required)
-        if preferred:
-            text_query = wq.AndMaybe(text_query, wq.Or(preferred))
-    query = _with_numbers(parsed, required + preferred) if parsed.numbers or parsed.loose else text_query
+        if gathered.preferred:
+            text_query = wq.AndMaybe(text_query, wq.Or(gathered.preferred))
+    query = _with_numbers(parsed, required + gathered.preferred) if parsed.numbers or parsed.loose else text_query
     # Excluded as typed: with diacritics exactly, without them in every spelling.
     exclude = [_match(tuple(words), has_diacritics("".join(words))) for words in parsed.excluded]
     return BuiltQuery(
-        query, accented, sequences, set(parsed.numbers), tuple(parsed.loose),
+        query, accented, gathered.sequences, set(parsed.numbers), tuple(parsed.loose),
         exclude=wq.Or(exclude) if exclude else None,
-        units=asked,
+        units=gathered.asked,
         clauses=required,
     )
