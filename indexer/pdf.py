@@ -686,88 +686,50 @@ class _Document:
     def text(self) -> PdfText:
         """The blocks of every page in reading order, the notes of each page
         after the first block that they may follow (_Block.safe)."""
-        blocks: list[_Block] = []
-        pending: list[list] = []  # notes, [number, text], waiting for a block they may follow
-        out: list[_Block | list] = []  # blocks, and notes between them
+        flow = _Flow()
         last_line: _Line | None = None
         last_table: _Table | None = None
         last_note: list | None = None
-
-        def close_block() -> None:
-            """The last block is complete: notes waiting may follow it."""
-            if pending and blocks and blocks[-1].safe():
-                out.extend(pending)
-                pending.clear()
-
-        def start(block: _Block) -> None:
-            close_block()
-            blocks.append(block)
-            out.append(block)
-
         for page in self.pages:
-            marked = False
-            # Lines keep the reading order _reading_order gave; tables go in by their top.
-            ordered: list = list(page.lines)
-            for table in page.tables:
-                below = (i for i, item in enumerate(ordered) if isinstance(item, _Line) and item.top > table.top)
-                ordered.insert(next(below, len(ordered)), table)
             first_on_page = True
-            for item in ordered:
+            for item in _page_items(page):
                 if isinstance(item, _Table):
+                    block = flow.blocks[-1] if flow.blocks else None
                     if (
                         first_on_page
                         and last_table is not None
-                        and blocks and blocks[-1].kind == "table"
-                        and self._continues(last_table, item, blocks[-1].table_rows)
+                        and block is not None and block.kind == "table"
+                        and self._continues(last_table, item, block.table_rows)
                     ):
-                        block = blocks[-1]
-                        rows = item.rows
-                        last = _last_row(block.table_rows)
-                        if rows and rows[0] == _first_row(block.table_rows):
-                            rows = rows[1:]  # the header row repeated on the new page
-                        elif rows and last is not None and _rest_of_row(last, rows[0]):
-                            # A row the page end cut (Word lets rows break across pages).
-                            for i, cell in enumerate(rows[0]):
-                                if cell:
-                                    joint = "" if re.search(r"\w-$", last[i]) and cell[0].isalnum() else " "
-                                    last[i] = (last[i] + joint + cell).strip()
-                            rows = rows[1:]
-                        block.table_rows.append(("p", page.number))
-                        block.table_rows.extend(rows)
-                        last_table = item
+                        _continue_table(block, item, page.number)
                     else:
-                        block = _Block("table", table_rows=[("p", page.number), *item.rows])
-                        start(block)
-                        last_table = item
-                    last_line = None
-                    marked = True
-                    first_on_page = False
-                    continue
-                line = item
-                relation = "new"
-                if last_line is not None and blocks and blocks[-1].kind == "para":
-                    relation = self._relation(last_line, line, same_page=last_line.page == line.page)
-                if relation == "new":
-                    start(_Block("para"))
-                    blocks[-1].pieces.append(("p", page.number))
-                    marked = True
+                        flow.start(_Block("table", table_rows=[("p", page.number), *item.rows]))
+                    last_line, last_table = None, item
                 else:
-                    join = _soft_join(last_line, line) if relation == "soft" else ("w", "\n")
-                    blocks[-1].pieces.append(join)
-                    if not marked:
-                        blocks[-1].pieces.append(("p", page.number))
-                        marked = True
-                blocks[-1].pieces.extend(line.pieces)
-                last_line = line
-                last_table = None
+                    self._add_line(flow, last_line, item, page.number, first_on_page)
+                    last_line, last_table = item, None
                 first_on_page = False
             notes = self._notes(page, last_note)
             if notes:
                 last_note = notes[-1]
-            pending.extend(notes)
-        close_block()
-        out.extend(pending)
-        return _assemble(out, len(self.pages))
+            flow.pending.extend(notes)
+        return _assemble(flow.finish(), len(self.pages))
+
+    def _add_line(self, flow: "_Flow", previous: _Line | None, line: _Line, page_number: int, first_on_page: bool):
+        """``line`` starting a paragraph or going on with the last one
+        (_relation); the page is marked where its text starts."""
+        relation = "new"
+        if previous is not None and flow.blocks and flow.blocks[-1].kind == "para":
+            relation = self._relation(previous, line, same_page=previous.page == line.page)
+        if relation == "new":
+            flow.start(_Block("para"))
+            flow.blocks[-1].pieces.append(("p", page_number))
+        else:
+            block = flow.blocks[-1]
+            block.pieces.append(_soft_join(previous, line) if relation == "soft" else ("w", "\n"))
+            if first_on_page:
+                block.pieces.append(("p", page_number))
+        flow.blocks[-1].pieces.extend(line.pieces)
 
     def _continues(self, previous: _Table, table: _Table, rows: list) -> bool:
         """A table at a page's top going on with the one cut at the previous
@@ -934,6 +896,60 @@ def _render(pieces: list[tuple[str, str]]) -> tuple[str, dict[int, int]]:
         length += 2
         write(items[tail:])
     return "".join(out), marks
+
+
+class _Flow:
+    """Blocks, and notes between them, in reading order: a page's notes
+    wait until a block they may follow is complete."""
+
+    def __init__(self):
+        self.blocks: list[_Block] = []
+        self.pending: list[list] = []  # notes, [number, text], waiting for a block they may follow
+        self.out: list[_Block | list] = []
+
+    def close_block(self) -> None:
+        """The last block is complete: notes waiting may follow it."""
+        if self.pending and self.blocks and self.blocks[-1].safe():
+            self.out.extend(self.pending)
+            self.pending.clear()
+
+    def start(self, block: _Block) -> None:
+        self.close_block()
+        self.blocks.append(block)
+        self.out.append(block)
+
+    def finish(self) -> list:
+        self.close_block()
+        self.out.extend(self.pending)
+        return self.out
+
+
+def _page_items(page) -> list:
+    """A page's lines in the reading order _reading_order gave, its tables
+    put in by their top."""
+    ordered: list = list(page.lines)
+    for table in page.tables:
+        below = (i for i, item in enumerate(ordered) if isinstance(item, _Line) and item.top > table.top)
+        ordered.insert(next(below, len(ordered)), table)
+    return ordered
+
+
+def _continue_table(block, table, page_number: int) -> None:
+    """The rows of ``table``, going on from the previous page, added to
+    ``block``: a header row repeated on the new page dropped, the rest of a
+    row the page end cut (Word lets rows break across pages) joined to it."""
+    rows = table.rows
+    last = _last_row(block.table_rows)
+    if rows and rows[0] == _first_row(block.table_rows):
+        rows = rows[1:]
+    elif rows and last is not None and _rest_of_row(last, rows[0]):
+        for i, cell in enumerate(rows[0]):
+            if cell:
+                joint = "" if re.search(r"\w-$", last[i]) and cell[0].isalnum() else " "
+                last[i] = (last[i] + joint + cell).strip()
+        rows = rows[1:]
+    block.table_rows.append(("p", page_number))
+    block.table_rows.extend(rows)
 
 
 def _assemble(out: list, page_count: int) -> PdfText:
