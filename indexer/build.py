@@ -431,13 +431,7 @@ def _build_locked(corpus_dir: Path, index_root: Path, progress: bool, full: bool
     state = corpus_state(corpus_dir)  # before reading: a file changed meanwhile makes it stale
     data = data_state()
     files, skipped = corpus_files(corpus_dir)
-    hashes = {}
-    for path in list(files):
-        try:
-            hashes[path.name] = file_hash(path)
-        except OSError as error:  # unreadable, or gone since it was listed
-            files.remove(path)
-            skipped.append(Skipped(path.name, f"không đọc được tệp ({error.strerror or error})"))
+    hashes = _hash_files(files, skipped)
     was = _previous(corpus_dir, index_root, data, full)
     previous, full_reason = was.catalog, was.full_reason
     plan = _plan(files, hashes, previous)
@@ -449,56 +443,16 @@ def _build_locked(corpus_dir: Path, index_root: Path, progress: bool, full: bool
             _link_generation(was.generation, generation)
         with tqdm(total=len(plan.tasks), desc="Lập chỉ mục", unit="tệp", disable=not progress, leave=False) as bar:
             results = _run(generation, plan.tasks, plan.sizes, workers, True, bar)
-            records = dict(plan.kept)
-            entries = dict(plan.entries)
-            waiting = {}  # doc_id -> (task, record) read but not written: may take a number
-            for result in results:
-                for outcome in result.outcomes:
-                    if outcome.skipped:
-                        records[outcome.file] = {"sha256": outcome.sha256, "skipped": outcome.skipped}
-                        continue
-                    records[outcome.file] = outcome.source
-                    if outcome.entry is not None:
-                        entries[outcome.source["doc_id"]] = outcome.entry
-                    else:
-                        waiting[outcome.source["doc_id"]] = outcome.file
+            records, entries = dict(plan.kept), dict(plan.entries)
+            waiting = _gather(results, records, entries)
             segments = [r.segment for r in results if r.segment is not None]
-            # Numbers inferred across documents, from every document's summary.
             documents = [(name, r) for name, r in sorted(records.items()) if not r.get("skipped")]
             if not documents:
                 # A wrong or empty folder must not replace a good index with nothing.
                 raise EmptyCorpus(corpus_dir, skipped + _skipped(records))
-            settled = [  # copies: resolving must not touch what the files gave
-                (r["doc_id"], Metadata(**copy.deepcopy(r["metadata"])), [Citation(**c) for c in r["citations"]])
-                for _, r in documents
-            ]
-            resolve_numbers(settled)
-            again, sizes, reinferred = [], [], 0
-            by_doc = {r["doc_id"]: name for name, r in documents}
-            for doc_id, meta, _ in settled:
-                name = by_doc[doc_id]
-                resolved = asdict(meta)
-                if doc_id in waiting:
-                    pass
-                elif doc_id in entries and _metadata_of(entries[doc_id]) != resolved:
-                    # Indexed with other metadata: an unchanged file whose
-                    # citer changed, or (never, by may_take_number) a new one.
-                    del entries[doc_id]
-                    plan.deleted.add(doc_id)
-                    reinferred += name in plan.kept
-                else:
-                    continue
-                again.append(FileTask(str(corpus_dir / name), hashes[name], resolved))
-                sizes.append((corpus_dir / name).stat().st_size)
+            again, sizes, reinferred = _settle_numbers(corpus_dir, documents, entries, waiting, plan, hashes)
             bar.total += len(again)
-            for result in _run(generation, again, sizes, workers, False, bar):
-                for outcome in result.outcomes:
-                    if outcome.skipped:  # the file changed since it was hashed
-                        records[outcome.file] = {"sha256": outcome.sha256, "skipped": outcome.skipped}
-                    else:
-                        entries[outcome.source["doc_id"]] = outcome.entry
-                if result.segment is not None:
-                    segments.append(result.segment)
+            segments += _gather_written(_run(generation, again, sizes, workers, False, bar), records, entries)
         ix = store.open_whoosh(generation)
         writer = ix.writer(codec=segment_codec())  # merging small segments rewrites them
         for doc_id in sorted(plan.deleted):
@@ -508,13 +462,7 @@ def _build_locked(corpus_dir: Path, index_root: Path, progress: bool, full: bool
         ordered = [entries[r["doc_id"]] for _, r in sorted(records.items()) if r.get("doc_id") in entries]
         sections = sum(records[name]["sections"] for name in records if records[name].get("doc_id") in entries)
         catalog = build_catalog(ordered, skipped, sections, corpus_dir, started, state)
-        catalog["files"] = records
-        catalog["data_state"] = data
-        # Compact: with an indent, json encodes in Python, not C (6x slower;
-        # at 1M sections the catalog is ~450 MB and was a minute to write).
-        (generation / store.DOCUMENTS).write_text(
-            json.dumps(catalog, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
-        )
+        _write_catalog(generation, catalog | {"files": records, "data_state": data})
     except BaseException:
         store.discard(generation)
         raise
@@ -535,6 +483,90 @@ def _build_locked(corpus_dir: Path, index_root: Path, progress: bool, full: bool
         reinferred=reinferred,
         previous_documents=was.documents,
         previous_corpus=was.corpus_dir,
+    )
+
+
+def _hash_files(files: list[Path], skipped: list[Skipped]) -> dict[str, str]:
+    """Each listed file's content hash by name; a file that cannot be read
+    (unreadable, or gone since it was listed) moves from ``files`` to ``skipped``."""
+    hashes = {}
+    for path in list(files):
+        try:
+            hashes[path.name] = file_hash(path)
+        except OSError as error:
+            files.remove(path)
+            skipped.append(Skipped(path.name, f"không đọc được tệp ({error.strerror or error})"))
+    return hashes
+
+
+def _gather(results, records: dict, entries: dict) -> dict[str, str]:
+    """The workers' outcomes into ``records`` (file → source or skip) and
+    ``entries`` (doc_id → catalog entry); returns the documents read but not
+    written (doc_id → file): they may take a number from another document."""
+    waiting = {}
+    for result in results:
+        for outcome in result.outcomes:
+            if outcome.skipped:
+                records[outcome.file] = {"sha256": outcome.sha256, "skipped": outcome.skipped}
+                continue
+            records[outcome.file] = outcome.source
+            if outcome.entry is not None:
+                entries[outcome.source["doc_id"]] = outcome.entry
+            else:
+                waiting[outcome.source["doc_id"]] = outcome.file
+    return waiting
+
+
+def _gather_written(results, records: dict, entries: dict) -> list:
+    """The second round's outcomes (documents written with their settled
+    metadata) into ``records`` and ``entries``; their segments."""
+    segments = []
+    for result in results:
+        for outcome in result.outcomes:
+            if outcome.skipped:  # the file changed since it was hashed
+                records[outcome.file] = {"sha256": outcome.sha256, "skipped": outcome.skipped}
+            else:
+                entries[outcome.source["doc_id"]] = outcome.entry
+        if result.segment is not None:
+            segments.append(result.segment)
+    return segments
+
+
+def _settle_numbers(corpus_dir: Path, documents, entries: dict, waiting: dict, plan: "_Plan", hashes: dict):
+    """Numbers inferred across documents, from every document's summary;
+    the tasks that write the documents waiting, and again those indexed with
+    other metadata (their entries dropped, their sections deleted), with
+    their sizes, and how many unchanged files were among them."""
+    settled = [  # copies: resolving must not touch what the files gave
+        (r["doc_id"], Metadata(**copy.deepcopy(r["metadata"])), [Citation(**c) for c in r["citations"]])
+        for _, r in documents
+    ]
+    resolve_numbers(settled)
+    again, sizes, reinferred = [], [], 0
+    by_doc = {r["doc_id"]: name for name, r in documents}
+    for doc_id, meta, _ in settled:
+        name = by_doc[doc_id]
+        resolved = asdict(meta)
+        if doc_id in waiting:
+            pass
+        elif doc_id in entries and _metadata_of(entries[doc_id]) != resolved:
+            # Indexed with other metadata: an unchanged file whose
+            # citer changed, or (never, by may_take_number) a new one.
+            del entries[doc_id]
+            plan.deleted.add(doc_id)
+            reinferred += name in plan.kept
+        else:
+            continue
+        again.append(FileTask(str(corpus_dir / name), hashes[name], resolved))
+        sizes.append((corpus_dir / name).stat().st_size)
+    return again, sizes, reinferred
+
+
+def _write_catalog(generation: Path, catalog: dict) -> None:
+    # Compact: with an indent, json encodes in Python, not C (6x slower;
+    # at 1M sections the catalog is ~450 MB and was a minute to write).
+    (generation / store.DOCUMENTS).write_text(
+        json.dumps(catalog, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
 
 
