@@ -533,100 +533,108 @@ def _pseudo_heading(unit: _Unit) -> tuple[_Heading, str, str] | None:
 
 
 def _paragraphs(items: list[tuple[_Unit, bool]], appendix_from: int | None) -> list[_Para]:
+    """The units as paragraphs: tables, bullets, headings (_heading_para), and
+    prose, a paragraph a page break split joined again (_add_prose)."""
     paras: list[_Para] = []
     i = 0
     while i < len(items):
         unit, after_break = items[i]
         nxt = items[i + 1][0] if i + 1 < len(items) else None
-        previous = paras[-1] if paras else None
+        i += 1
         if unit.kind == "table":
             paras.append(_Para("table", pieces=[(unit.index, unit.text)]))
-            i += 1
             continue
-        text = unit.text
         if unit.kind == "bullet":
             item = clean_inline(_BULLET.sub("", unit.raw, count=1))
             paras.append(_Para("bullet", pieces=[(unit.index, f"- {item}")], joinable=True))
-            i += 1
             continue
-        if not text:
-            i += 1
+        if not unit.text:
             continue
-        heading = None
-        title_text = ""
-        content = ""
         pseudo = _pseudo_heading(unit)
         if pseudo is not None:
             heading, title_text, content = pseudo
-        else:
-            heading = _match_heading(text)
-            if heading is None and appendix_from is not None and unit.index == appendix_from:
-                if unit.bold or unit.hashes or _is_upper_line(text):
-                    heading = _Heading("appendix", "", anchor_token(text, 3), text)
-            if heading is None and (unit.hashes or unit.bold) and len(text.split()) <= 20 and not _terminated(text):
-                heading = _Heading("free", "", anchor_token(text), text)
-        if heading is not None and pseudo is None:
-            title = heading.title.strip()
-            is_title = (
-                heading.kind in _ALWAYS_TITLE
-                or not title
-                or unit.bold
-                or unit.hashes
-                or (
-                    not _terminated(title)
-                    and not _second_sentence(title)
-                    and len(title) <= TITLE_MAX
-                    and not (nxt is not None and _is_prose(nxt) and _starts_lower(nxt.text))
-                )
-            )
-            if heading.kind in ("phan", "chuong", "muc", "appendix") and nxt is not None and nxt.kind == "para":
-                # A bare "Phần thứ nhất" / "PHỤ LỤC" takes the next bold or capital line as title.
-                nxt_text = nxt.text
-                if (
-                    not title
-                    and _match_heading(nxt_text) is None
-                    and (nxt.bold or nxt.hashes or _is_upper_line(nxt_text))
-                    and not _terminated(nxt_text)
-                ):
-                    title = nxt_text
-                    i += 1
-            if is_title:
-                if title != heading.title.strip():  # title taken from the next line
-                    heading_text = f"{heading.label}. {title.rstrip(': ')}"
-                elif heading.kind in _ALWAYS_TITLE:
-                    heading_text = text  # as written: "Chương I. QUY ĐỊNH CHUNG"
-                else:
-                    heading_text = f"{heading.label} {title}"  # OCR "1 2 2." → "1.2.2."
-                paras.append(_Para("heading", heading, heading_text.rstrip(": ").strip()))
-            else:
-                paras.append(
-                    _Para(
-                        "heading",
-                        heading,
-                        f"{heading.label} {first_sentence(title)}",
-                        [(unit.index, title)],
-                        joinable=True,
-                    )
-                )
-            i += 1
-            continue
-        if heading is not None:  # pseudo-heading
             paras.append(_Para("heading", heading, title_text, [(unit.index, content)], joinable=True))
-            i += 1
             continue
-        # plain prose: a continuation across a page break, or a new paragraph
-        if (
-            previous is not None
-            and previous.joinable
-            and previous.pieces
-            and not previous.terminated()
-            and (_starts_lower(text) or after_break)
-        ):
-            previous.pieces.append((unit.index, text))
-        else:
-            paras.append(_Para("text", pieces=[(unit.index, text)], joinable=True))
-        i += 1
+        heading = _detected_heading(unit, appendix_from)
+        if heading is not None:
+            para, took_next = _heading_para(unit, heading, nxt)
+            paras.append(para)
+            i += took_next
+            continue
+        _add_prose(paras, unit, after_break)
     return paras
+
+
+def _detected_heading(unit: _Unit, appendix_from: int | None) -> _Heading | None:
+    """A numbered heading; else the appendix's first line; else a short bold
+    or Markdown line that ends no sentence."""
+    text = unit.text
+    heading = _match_heading(text)
+    if heading is None and appendix_from is not None and unit.index == appendix_from:
+        if unit.bold or unit.hashes or _is_upper_line(text):
+            heading = _Heading("appendix", "", anchor_token(text, 3), text)
+    if heading is None and (unit.hashes or unit.bold) and len(text.split()) <= 20 and not _terminated(text):
+        heading = _Heading("free", "", anchor_token(text), text)
+    return heading
+
+
+def _heading_para(unit: _Unit, heading: _Heading, nxt: _Unit | None) -> tuple[_Para, bool]:
+    """The paragraph of a heading line, and whether it took the next line as
+    its title. A heading whose title reads as a title is a heading alone;
+    else its label heads the section and its words are the section's text."""
+    text = unit.text
+    title = heading.title.strip()
+    is_title = (
+        heading.kind in _ALWAYS_TITLE
+        or not title
+        or unit.bold
+        or unit.hashes
+        or (
+            not _terminated(title)
+            and not _second_sentence(title)
+            and len(title) <= TITLE_MAX
+            and not (nxt is not None and _is_prose(nxt) and _starts_lower(nxt.text))
+        )
+    )
+    took_next = False
+    if heading.kind in ("phan", "chuong", "muc", "appendix") and nxt is not None and nxt.kind == "para":
+        # A bare "Phần thứ nhất" / "PHỤ LỤC" takes the next bold or capital line as title.
+        nxt_text = nxt.text
+        if (
+            not title
+            and _match_heading(nxt_text) is None
+            and (nxt.bold or nxt.hashes or _is_upper_line(nxt_text))
+            and not _terminated(nxt_text)
+        ):
+            title = nxt_text
+            took_next = True
+    if not is_title:
+        shown = f"{heading.label} {first_sentence(title)}"
+        return _Para("heading", heading, shown, [(unit.index, title)], joinable=True), took_next
+    if title != heading.title.strip():  # title taken from the next line
+        heading_text = f"{heading.label}. {title.rstrip(': ')}"
+    elif heading.kind in _ALWAYS_TITLE:
+        heading_text = text  # as written: "Chương I. QUY ĐỊNH CHUNG"
+    else:
+        heading_text = f"{heading.label} {title}"  # OCR "1 2 2." → "1.2.2."
+    return _Para("heading", heading, heading_text.rstrip(": ").strip()), took_next
+
+
+def _add_prose(paras: list[_Para], unit: _Unit, after_break: bool) -> None:
+    """Plain prose: the rest of the last paragraph when a page break split it
+    (it ends no sentence and this goes on in lower case, or came after the
+    break), else a new paragraph."""
+    previous = paras[-1] if paras else None
+    if (
+        previous is not None
+        and previous.joinable
+        and previous.pieces
+        and not previous.terminated()
+        and (_starts_lower(unit.text) or after_break)
+    ):
+        previous.pieces.append((unit.index, unit.text))
+    else:
+        paras.append(_Para("text", pieces=[(unit.index, unit.text)], joinable=True))
 
 
 # ---------------------------------------------------------------- sections
