@@ -652,11 +652,34 @@ def _section_text(paras: list[_Para]) -> str:
 
 
 def parse_document(doc_id: str, text: str, source: Path) -> ParsedDocument:
-    """Split ``text`` (as returned by ``read_text``) into head, sections and footer."""
+    """Split ``text`` (as returned by ``read_text``) into head, sections and
+    footer, in passes: the head, the footer ("Nơi nhận" and signature), the
+    body without footnote texts, paragraphs, sections, footnotes to the
+    sections holding their markers."""
     text = nfc(text or "").replace("\r\n", "\n").replace("\r", "\n")
     units = _units(text)
+    k, head_lines = _head(units)
+    footer, recipients, signature = _footer(units, k)
+    appendix_from = None
+    if footer:
+        rest = [u.index for u in units[max(footer) + 1 :] if u.kind in ("para", "table")]
+        appendix_from = rest[0] if rest else None
+    items, notes = _body(units[k:], footer)
+    sections, unit_section, markers = _sections(_paragraphs(items, appendix_from))
+    _attach_notes(sections, notes, markers, unit_section)
+    return ParsedDocument(
+        doc_id=doc_id,
+        source=Path(source),
+        text=text,
+        head_lines=head_lines,
+        sections=sections,
+        recipients=recipients,
+        signature_lines=signature,
+    )
 
-    # --- head
+
+def _head(units: list[_Unit]) -> tuple[int, list[str]]:
+    """How many units the head takes, and its lines."""
     k = 0
     while k < len(units) and _head_unit(units[k]):
         k += 1
@@ -671,26 +694,20 @@ def parse_document(doc_id: str, text: str, source: Path) -> ParsedDocument:
             line = clean_inline(raw.replace("\t", " "))
             if _has_word(line):
                 head_lines.append(line)
+    return k, head_lines
 
-    # --- footer: "Nơi nhận" list and signature
+
+def _footer(units: list[_Unit], k: int) -> tuple[set[int], list[str], list[str]]:
+    """The footer's unit indexes, the "Nơi nhận" recipients and the signature
+    lines. The signature is looked for after the recipients, then just
+    before them; without "Nơi nhận", a block ending with a name or the document."""
     footer: set[int] = set()
     recipients: list[str] = []
     signature: list[str] = []
     noi_nhan = next((i for i in range(k, len(units)) if units[i].kind == "para" and _NOI_NHAN.match(units[i].text)), None)
-    after_recipients = None
-    if noi_nhan is not None:
-        footer.add(noi_nhan)
-        first = _NOI_NHAN.match(clean_inline(units[noi_nhan].lines[0])).group(1)
-        entries = ([first] if first else []) + units[noi_nhan].lines[1:]
-        j = noi_nhan + 1
-        while j < len(units) and units[j].kind == "bullet":
-            entries.extend(units[j].lines)
-            footer.add(j)
-            j += 1
-        recipients = [r for r in (_recipient(e) for e in entries) if r]
-        after_recipients = j
     found = None
-    if after_recipients is not None:
+    if noi_nhan is not None:
+        after_recipients, recipients = _recipients(units, noi_nhan, footer)
         found = _signature_at(units, after_recipients, len(units))
         if found:
             signature, end = found
@@ -712,16 +729,30 @@ def parse_document(doc_id: str, text: str, source: Path) -> ParsedDocument:
                 signature, end = found
                 footer.update(range(start, end))
                 break
-    appendix_from = None
-    if footer:
-        rest = [u.index for u in units[max(footer) + 1 :] if u.kind in ("para", "table")]
-        appendix_from = rest[0] if rest else None
+    return footer, recipients, signature
 
-    # --- body: footnote texts out, page-break information kept
+
+def _recipients(units: list[_Unit], noi_nhan: int, footer: set[int]) -> tuple[int, list[str]]:
+    """The "Nơi nhận" list from its unit on (added to ``footer``): where it
+    ends, and the recipients."""
+    footer.add(noi_nhan)
+    first = _NOI_NHAN.match(clean_inline(units[noi_nhan].lines[0])).group(1)
+    entries = ([first] if first else []) + units[noi_nhan].lines[1:]
+    j = noi_nhan + 1
+    while j < len(units) and units[j].kind == "bullet":
+        entries.extend(units[j].lines)
+        footer.add(j)
+        j += 1
+    return j, [r for r in (_recipient(e) for e in entries) if r]
+
+
+def _body(units: list[_Unit], footer: set[int]) -> tuple[list[tuple[_Unit, bool]], list[tuple[int, str, str]]]:
+    """The body's units, each with whether a page break (or a footnote) came
+    just before it, and the footnotes apart: (unit index, marker, text)."""
     items: list[tuple[_Unit, bool]] = []
-    notes: list[tuple[int, str, str]] = []  # (unit index, marker, text)
+    notes: list[tuple[int, str, str]] = []
     broken = False
-    for unit in units[k:]:
+    for unit in units:
         if unit.index in footer:
             continue
         if unit.kind == "sep":
@@ -736,17 +767,20 @@ def parse_document(doc_id: str, text: str, source: Path) -> ParsedDocument:
             continue
         items.append((unit, broken))
         broken = False
-    paras = _paragraphs(items, appendix_from)
+    return items, notes
 
-    # --- sections
-    opening = Section(OPENING_ID, "", (), "", 0, 0)
-    sections = [opening]
+
+def _sections(paras: list[_Para]):
+    """The sections the headings open (the opening section first), each
+    with its text; the section of every unit, and where note markers stand:
+    (unit index, number, section position), -1 for a heading's."""
+    sections = [Section(OPENING_ID, "", (), "", 0, 0)]
     bodies: list[list[_Para]] = [[]]
     stack: list[_Open] = []
     used = {OPENING_ID}
     tried: dict[str, int] = {}  # per base id, the last suffix found taken
     unit_section: dict[int, int] = {}
-    markers: list[tuple[int, str, int]] = []  # (unit index, number, section position)
+    markers: list[tuple[int, str, int]] = []
     for para in paras:
         if para.kind == "heading":
             heading = para.heading
@@ -754,14 +788,7 @@ def parse_document(doc_id: str, text: str, source: Path) -> ParsedDocument:
                 stack.clear()
             while stack and stack[-1].rank >= heading.rank:
                 stack.pop()
-            parent = stack[-1] if stack else None
-            if parent is None:
-                sid = heading.token
-            elif "-" in heading.token and heading.kind.startswith("dotted") and heading.token.startswith(parent.token + "-") and parent.section.section_id.endswith(parent.token):
-                sid = parent.section.section_id[: -len(parent.token)] + heading.token
-            else:
-                sid = f"{parent.section.section_id}-{heading.token}"
-            sid = _unique(sid, used, tried)
+            sid = _unique(_section_id(heading, stack[-1] if stack else None), used, tried)
             section = Section(
                 sid,
                 para.heading_text,
@@ -784,8 +811,27 @@ def parse_document(doc_id: str, text: str, source: Path) -> ParsedDocument:
                 markers.append((unit_index, number, position))
     for section, body in zip(sections, bodies):
         section.text = _section_text(body)
+    return sections, unit_section, markers
 
-    # --- footnotes to the sections that hold their markers
+
+def _section_id(heading: _Heading, parent: _Open | None) -> str:
+    """A section's id from its parent's: "2-1" under "2" stays "2-1" (a
+    dotted number already says its parent), else the parent's id and the token."""
+    if parent is None:
+        return heading.token
+    if (
+        "-" in heading.token
+        and heading.kind.startswith("dotted")
+        and heading.token.startswith(parent.token + "-")
+        and parent.section.section_id.endswith(parent.token)
+    ):
+        return parent.section.section_id[: -len(parent.token)] + heading.token
+    return f"{parent.section.section_id}-{heading.token}"
+
+
+def _attach_notes(sections: list[Section], notes, markers, unit_section: dict[int, int]) -> None:
+    """Each footnote to the section holding its marker: the last before the
+    note, else the first after it, else the section the note stands in."""
     for note_index, marker, note_text in notes:
         same = [m for m in markers if m[1] == marker]
         before = [m for m in same if m[0] <= note_index]
@@ -798,16 +844,6 @@ def parse_document(doc_id: str, text: str, source: Path) -> ParsedDocument:
             earlier = [pos for idx, pos in unit_section.items() if idx < note_index]
             target = earlier[-1] if earlier else 0
         sections[target].footnotes.append(Footnote(marker=marker, text=note_text))
-
-    return ParsedDocument(
-        doc_id=doc_id,
-        source=Path(source),
-        text=text,
-        head_lines=head_lines,
-        sections=sections,
-        recipients=recipients,
-        signature_lines=signature,
-    )
 
 
 def _markers(text: str) -> list[str]:
