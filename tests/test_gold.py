@@ -1,6 +1,6 @@
 """Topics and citations against what people found by reading the sample
 documents (tests/data): precision and recall with floors, so a regression
-fails. Figures at the time of writing are in the README."""
+fails. Figures at the time of writing are in docs/internals.md."""
 
 import re
 import tomllib
