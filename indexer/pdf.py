@@ -400,14 +400,15 @@ class _Page:
     notes_top: float | None = None
 
 
-def pdf_text(path: Path) -> PdfText:
+def pdf_text(path: Path, max_pages: int | None = None) -> PdfText:
     """The PDF's text in the parser's form and its page starts (see the
-    module docstring). Raises BrokenPdf or NoTextLayer."""
-    pages = _read_pages(Path(path))
+    module docstring). Raises BrokenPdf (also for a file of more than
+    ``max_pages`` pages) or NoTextLayer."""
+    pages = _read_pages(Path(path), max_pages)
     return _Document(pages).text()
 
 
-def _read_pages(path: Path) -> list[_Page]:
+def _read_pages(path: Path, max_pages: int | None = None) -> list[_Page]:
     import pdfplumber  # loads only when a PDF is read
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
@@ -426,6 +427,8 @@ def _read_pages(path: Path) -> list[_Page]:
     pages: list[_Page] = []
     total = cid = 0
     with pdf:
+        if max_pages is not None and len(pdf.pages) > max_pages:
+            raise BrokenPdf(f"tệp PDF có {len(pdf.pages)} trang, quá {max_pages} trang")
         try:
             for number, page in enumerate(pdf.pages, 1):
                 found = [t for t in page.find_tables() if _is_grid(t)]

@@ -187,19 +187,20 @@ class Decoded:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_document(path: Path, ocr_cache=None, notify=None) -> Decoded:
+def read_document(path: Path, ocr_cache=None, notify=None, ocr: bool = True, max_pages: int | None = None) -> Decoded:
     """The text of a document file, with its pages when the original has
     them. Raises :class:`UnreadableFile` as ``read_text`` does.
 
     A scanned PDF is read by OCR (indexer.ocr): ``ocr_cache`` (an
     ``ocr.OcrCache``) keeps the result for the next build, ``notify`` is
-    told the page being read."""
+    told the page being read. Without ``ocr`` a scan is refused, as is a
+    PDF of more than ``max_pages`` pages (a web request reads no archive)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".docx", ".doc"):
         return _within_limit(path, Decoded(_read_docx(path)))
     if suffix == ".pdf":
-        return _within_limit(path, _read_pdf(path, ocr_cache, notify))
+        return _within_limit(path, _read_pdf(path, ocr_cache, notify, ocr, max_pages))
     text, legacy = _read_plain(path)
     return Decoded(text, warnings=[LEGACY_WARNING.format(name=path.name, encoding=legacy)] if legacy else [])
 
@@ -238,7 +239,7 @@ def _read_plain(path: Path) -> tuple[str, str]:
         raise UnreadableFile(path, str(error)) from None
 
 
-def _read_pdf(path: Path, ocr_cache, notify) -> Decoded:
+def _read_pdf(path: Path, ocr_cache, notify, ocr: bool = True, max_pages: int | None = None) -> Decoded:
     from indexer.ocr import OcrFailed, OcrUnavailable, ocr_pdf  # pdfplumber loads only for PDFs
     from indexer.pdf import BrokenPdf, NoTextLayer, pdf_text
 
@@ -247,8 +248,10 @@ def _read_pdf(path: Path, ocr_cache, notify) -> Decoded:
         if path.stat().st_size == 0:
             raise UnreadableFile(path, REASON_EMPTY)
         try:
-            read = pdf_text(path)
-        except NoTextLayer:
+            read = pdf_text(path, max_pages)
+        except NoTextLayer as error:
+            if not ocr:
+                raise UnreadableFile(path, str(error)) from None
             read, origin = ocr_pdf(path, ocr_cache, notify), "ocr"  # a scan
     except (BrokenPdf, OcrFailed, OcrUnavailable) as error:
         raise UnreadableFile(path, str(error)) from None

@@ -25,6 +25,7 @@ from search_app.access import Viewer, may_read
 OK, MISMATCH, UNKNOWN = "ok", "mismatch", "unknown"
 # A draft is a few pages; the check reads the whole text, so a request stays bounded.
 MAX_DRAFT_CHARS = 500_000
+MAX_DRAFT_PAGES = 300
 # Titles agree when this share of the shorter one's words is in the other:
 # a draft often quotes a trích yếu in part ("về tiếp tục thực hiện Đề án …").
 TITLE_OVERLAP = 0.6
@@ -106,15 +107,17 @@ def _agree(name: str, draft: str, corpus: str) -> bool:
 
 def read_draft(data: bytes, filename: str) -> str:
     """A draft's text, read as the index reads a corpus file (Word, PDF,
-    legacy encodings). Raises UnreadableFile, or ValueError for a type
-    that is no document."""
+    legacy encodings), but no scan and no PDF over MAX_DRAFT_PAGES pages.
+    Raises UnreadableFile, or ValueError for a type that is no document."""
     suffix = Path(filename or "").suffix.lower() or ".txt"
     if suffix not in DOCUMENT_SUFFIXES:
         raise ValueError(f"định dạng {suffix} chưa được hỗ trợ (chỉ {', '.join(DOCUMENT_SUFFIXES)})")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"du-thao{suffix}"
         path.write_bytes(data)
-        return read_document(path).text
+        # A draft is typed text: a scan's OCR (seconds a page) or a long PDF
+        # would hold a web thread for minutes.
+        return read_document(path, ocr=False, max_pages=MAX_DRAFT_PAGES).text
 
 
 def summary(checked: list[Checked]) -> dict[str, int]:

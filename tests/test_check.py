@@ -118,3 +118,35 @@ def test_a_draft_past_the_limit_is_refused_with_a_message(root):
     huge = "Kết luận số 69-KL/TU. " * (MAX_DRAFT_CHARS // 20)
     response = client.post("/api/check", json={"text": huge})
     assert response.status_code == 413 and "quá dài" in response.get_json()["error"]
+
+
+def test_a_scanned_or_long_pdf_draft_is_refused_without_reading_it(root, tmp_path, monkeypatch):
+    # OCR takes seconds a page: a web request must not run it for anyone who uploads a scan.
+    import indexer.ocr
+    from search_app import checker
+
+    from .pdf_samples import write_pdf
+    from .scan_samples import write_scan
+
+    def no_ocr(*args, **kwargs):
+        raise AssertionError("OCR ran for a draft")
+
+    monkeypatch.setattr(indexer.ocr, "ocr_pdf", no_ocr)
+    write_pdf((CORPUS / f"{K69}.txt").read_text(encoding="utf-8"), tmp_path / "du-thao.pdf")
+    write_scan(tmp_path / "du-thao.pdf", tmp_path / "quet.pdf")
+    client = create_app({"INDEX_DIR": str(root)}).test_client()
+
+    def post(name):
+        upload = {"file": (io.BytesIO((tmp_path / name).read_bytes()), name)}
+        # The test client closes its spooled upload (over 500 KB) with the
+        # response only when it follows redirects.
+        sent = client.post("/api/check", data=upload, content_type="multipart/form-data", follow_redirects=True)
+        with sent as response:
+            return response.status_code, response.get_json()
+
+    status, answer = post("quet.pdf")
+    assert status == 400 and "bản quét" in answer["error"]
+    assert post("du-thao.pdf")[0] == 200  # the same file with its text layer is read
+    monkeypatch.setattr(checker, "MAX_DRAFT_PAGES", 2)
+    status, answer = post("du-thao.pdf")
+    assert status == 400 and "quá 2 trang" in answer["error"]
