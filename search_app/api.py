@@ -8,7 +8,7 @@ from indexer.reader import UnreadableFile
 from indexer.store import IndexMissing
 from search_app.access import may_read
 from search_app.accounts import VIEW
-from search_app.auth import audit, audit_search, csrf, search_wait, viewer
+from search_app.auth import audit, audit_search, csrf, search_wait, too_many, viewer
 from search_app.checker import DraftTooLong, check_text, read_draft, report
 from search_app.documents import document_sections, find_document, original_file
 from search_app.params import BadParameter, parse_search_args
@@ -37,11 +37,9 @@ def _index():
 
 @blueprint.get("/search")
 def search():
-    wait = search_wait()
-    if wait:
-        response = _error(f"Quá nhiều lượt tìm trong thời gian ngắn; xin chờ {max(1, round(wait))} giây.", 429)
-        response.headers["Retry-After"] = str(max(1, round(wait)))
-        return response
+    limited = _limited()
+    if limited:
+        return limited
     try:
         wanted = parse_search_args(request.args)
         page = search_page(
@@ -117,6 +115,9 @@ def document(doc_id: str):
 def check():
     """A draft as a file (multipart ``file``), JSON ``{"text": …}`` or the
     body as text → each citation's status (search_app.checker)."""
+    limited = _limited()  # a check costs a search a citation: limited alike
+    if limited:
+        return limited
     upload = request.files.get("file")
     try:
         if upload is not None and upload.filename:
@@ -134,6 +135,16 @@ def check():
     except DraftTooLong as error:
         return _error(str(error), 413)
     return jsonify(report(checked))
+
+
+def _limited():
+    """A 429 with Retry-After when this client searched too often, else None."""
+    wait = search_wait()
+    if not wait:
+        return None
+    response = _error(too_many(wait), 429)
+    response.headers["Retry-After"] = str(max(1, round(wait)))
+    return response
 
 
 @blueprint.route("/<path:anything>")

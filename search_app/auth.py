@@ -106,9 +106,15 @@ class RateLimit:
 
 
 def search_wait() -> float:
-    """Seconds this client must wait before searching again (0: go on)."""
+    """Seconds this client must wait before searching (or checking a draft)
+    again (0: go on)."""
     client = current_user.user.name if current_user.is_authenticated else f"@{request.remote_addr}"
     return current_app.extensions["tracuu_search_limit"].wait(client)
+
+
+def too_many(wait: float) -> str:
+    """The message of a 429 for ``search_wait``'s seconds."""
+    return f"Quá nhiều lượt tìm trong thời gian ngắn; xin chờ {max(1, round(wait))} giây rồi thử lại."
 
 
 def safe_next(target: str | None) -> str:

@@ -14,7 +14,7 @@ from indexer.schema import slug
 from indexer.store import IndexDamaged, IndexMissing
 from search_app.accounts import ACTION_LABELS, ORIGINAL, VIEW
 from search_app.access import may_read
-from search_app.auth import accounts, audit, audit_search, search_wait, viewer
+from search_app.auth import accounts, audit, audit_search, search_wait, too_many, viewer
 from search_app.checker import DraftTooLong, check_text, read_draft, summary
 from search_app.citing import document_citation, passage_citation
 from search_app.labels import FACET_LABELS, GROUP_LABELS, SORT_LABELS, source_label
@@ -116,7 +116,7 @@ def home():
     if not landing:
         wait = search_wait()
         if wait:
-            return _search_error(_too_many(wait), wanted, 429)
+            return _search_error(too_many(wait), wanted, 429)
     reader = viewer()
     try:
         page = search_page(
@@ -159,10 +159,6 @@ def home():
 def _search_error(message: str, wanted: SearchRequest | None = None, status: int = 400):
     wanted = wanted or SearchRequest(q=(request.args.get("q") or "")[:200])
     return render_template("search.html", wanted=wanted, error=message, landing=False, page=None), status
-
-
-def _too_many(wait: float) -> str:
-    return f"Quá nhiều lượt tìm trong thời gian ngắn; xin chờ {max(1, round(wait))} giây rồi thử lại."
 
 
 def _search_state() -> dict:
@@ -282,6 +278,9 @@ def check():
     cites set against the corpus."""
     if request.method == "GET":
         return render_template("check.html", text="", checked=None)
+    wait = search_wait()  # a check costs a search a citation: limited alike
+    if wait:
+        return render_template("check.html", text="", checked=None, error=too_many(wait)), 429
     text = request.form.get("text") or ""
     upload = request.files.get("file")
     try:

@@ -386,6 +386,9 @@ def test_searches_are_rate_limited_per_client(deployment):
     page = client.get("/?q=d%C3%A2n")
     assert page.status_code == 429 and "xin chờ" in page.get_data(as_text=True)
     assert client.get("/").status_code == 200  # the landing page is no search
+    # A draft's check costs a search a citation: limited alike.
+    check = client.post("/api/check", json={"text": "Kết luận số 69-KL/TU"})
+    assert check.status_code == 429 and "Retry-After" in check.headers
 
 
 def test_warm_up_replays_searches_as_nobody(deployment, monkeypatch):
