@@ -771,12 +771,12 @@ def search_page(
     kept = matched & _all_but(masks, engine.size)
     total = int(np.count_nonzero(kept))
     without, facets = _counts(matched, kept, masks, parts, columns, engine.size)
-    keys = {"parent": columns.parent, "document": columns.document_of}.get(group)
+    keys, sizes, groups = _groups(columns, group, kept, total)
     shown, others = _page_sections(
-        kept, total, near, matches, columns, sort, keys, (page - 1) * per_page, page * per_page, searcher, parsed,
-        built, _place(index, columns, group, parsed),
+        kept, total, near, matches, columns, sort, keys, groups, (page - 1) * per_page, page * per_page, searcher,
+        parsed, built, _place(index, columns, group, parsed),
     )
-    passages, groups = _passages(index, searcher, columns, kept, shown, others, keys, built, partial)
+    passages = _passages(index, searcher, columns, shown, others, keys, sizes, built, partial)
     within = base & _all_but(masks, engine.size)
     suggestion = _suggested(index, engine, searcher, parsed, notes, passages, total, within) if parsed else ""
     return Page(
@@ -793,7 +793,7 @@ def search_page(
         suggestion=suggestion,
         built=built,
         grouped=group if keys is not None else "none",
-        groups=groups if keys is not None else total,
+        groups=groups,
     )
 
 
@@ -808,21 +808,30 @@ def _counts(matched, kept, masks: dict, parts: dict, columns: Columns, size: int
     return without, facets
 
 
+def _groups(columns: Columns, group: str, kept, total: int):
+    """The group key of every section (None: no grouping), each group's count
+    among ``kept``, and how many groups they make."""
+    keys = {"parent": columns.parent, "document": columns.document_of}.get(group)
+    if keys is None:
+        return None, None, total
+    sizes = np.bincount(keys[kept], minlength=1)
+    return keys, sizes, int(np.count_nonzero(sizes))
+
+
 def _check_choice(value: str, choices: tuple, name: str) -> None:
     if value not in choices:
         raise QueryError(f"{name} không hợp lệ: “{value}” (dùng: {', '.join(choices)}).")
 
 
-def _passages(index: OpenIndex, searcher, columns: Columns, kept, shown, others, keys, built, partial):
-    """The page's passages, each with its group's other members and, for a
-    partial match, the words it lacks; and how many groups ``kept`` makes."""
-    sizes = np.bincount(keys[kept], minlength=1) if keys is not None else None
+def _passages(index: OpenIndex, searcher, columns: Columns, shown, others, keys, sizes, built, partial):
+    """The page's passages, each with its group's other members (``sizes``:
+    each group's count) and, for a partial match, the words it lacks."""
     passages = [_passage(searcher.stored_fields(n), score, built, index.documents) for score, n in shown]
     for passage, rest, (_, docnum) in zip(passages, others, shown):
         passage.more_count = int(sizes[keys[docnum]]) - 1 if sizes is not None else 0
         passage.more = [_outline_entry(columns, index, n) for n in rest[:MAX_MORE_SHOWN]]
         passage.missing = _missing(passage, built) if partial else []
-    return passages, int(np.count_nonzero(sizes)) if sizes is not None else 0
+    return passages
 
 
 def _place(index: OpenIndex, columns: Columns, group: str, parsed):
@@ -903,14 +912,17 @@ def _match(parsed, engine: Engine, searcher, allowed, notes: list[str]):
     return matches, built, near, not attempt.match_all or near is not None
 
 
-def _page_sections(kept, total, near, matches, columns, sort, keys, start, stop, searcher, parsed, built, place=None):
+def _page_sections(kept, total, near, matches, columns, sort, keys, groups, start, stop, searcher, parsed, built,
+                   place=None):
     """The page's sections (score, docnum) in order and, grouped by
-    ``keys``, each one's other members; every passage when ``keys`` is None."""
-    # Grouped, the best sections are read until they make the page's groups.
+    ``keys`` into ``groups`` groups, each one's other members; every passage
+    when ``keys`` is None."""
+    # Grouped, the best sections are read until they make the page's groups
+    # (or every group there is).
     depth = stop if keys is None else max(RERANK_DEPTH, 4 * stop)
     while True:
         ordered, scores = _ordered(kept, near, matches.scores, columns, sort, depth, searcher, parsed, built, place)
-        if keys is None or len(ordered) >= total or len(np.unique(keys[ordered])) >= stop:
+        if keys is None or len(ordered) >= total or len(np.unique(keys[ordered])) >= min(stop, groups):
             break
         depth *= 4
     if keys is not None and len(ordered):

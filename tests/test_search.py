@@ -343,3 +343,23 @@ def test_a_longer_query_keeps_the_passage_lacking_one_word_after_the_full_matche
     assert ids.index("mo-dau") == len(ids) - len(lacking)  # after every full match
     # Short queries stay strict: two words, both required.
     assert all(not p.missing for p in find("dân vận khéo").passages)
+
+
+def test_grouped_pages_read_no_deeper_than_their_groups_need(opened, monkeypatch):
+    # The reports are two documents of 41 sections holding "công tác": the
+    # best 30 sections already show both, and reading deeper (sorting and
+    # re-ranking again) could find no third.
+    from search_app import search as search_module
+    from search_app.search import Filters
+
+    calls = []
+    real = search_module._ordered
+
+    def counted(kept, near, scores, columns, sort, depth, *args):
+        calls.append(depth)
+        return real(kept, near, scores, columns, sort, depth, *args)
+
+    monkeypatch.setattr(search_module, "_ordered", counted)
+    page = search_module.search_page(opened, "công tác", Filters(doc_type="Báo cáo"), per_page=3, group="document")
+    assert page.groups == 2 and len(page.passages) == 2 and page.total > 30
+    assert calls == [30]
