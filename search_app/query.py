@@ -250,19 +250,23 @@ def _group(items: list[tuple[str, list[str]]], parsed: ParsedQuery) -> None:
 
 
 def first_syllables(parsed: ParsedQuery, limit: int) -> tuple[ParsedQuery, bool]:
-    """``parsed`` with at most ``limit`` syllables of words and phrases (the
-    first ones; a run cut short keeps its start), and whether any were left
-    out. Numbers are kept: each is one lookup."""
+    """``parsed`` with at most ``limit`` syllables of words, phrases and OR
+    sides (the first ones; a run cut short keeps its start), and whether any
+    were left out. Numbers are kept: each is one lookup."""
     budget = limit
-    kept: dict[str, list[list[str]]] = {"phrases": [], "chunks": []}
-    for name in ("phrases", "chunks"):
-        for run in getattr(parsed, name):
-            if budget > 0:
-                kept[name].append(run[:budget])
-            budget -= len(run)
+
+    def cut(run: list[str]) -> list[str]:
+        nonlocal budget
+        start, budget = budget, budget - len(run)
+        return run[: max(start, 0)]
+
+    phrases = [kept for kept in map(cut, parsed.phrases) if kept]
+    chunks = [kept for kept in map(cut, parsed.chunks) if kept]
+    either = [[(quoted, cut(words)) for quoted, words in group] for group in parsed.either]
+    either = [kept for kept in ([(q, w) for q, w in group if w] for group in either) if kept]
     if budget >= 0:
         return parsed, False
-    return replace(parsed, **kept), True
+    return replace(parsed, phrases=phrases, chunks=chunks, either=either), True
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pytest
 
 from analyzers.normalize import fold
 from search_app import create_app, render, search
-from search_app.query import MAX_MARKED_SYLLABLES, BuiltQuery, build_query, parse_query
+from search_app.query import MAX_MARKED_SYLLABLES, BuiltQuery, build_query, first_syllables, parse_query
 from search_app.render import render_text
 from search_app.search import MAX_HIGHLIGHTS, find_highlights, highlight_spans, make_snippet
 
@@ -352,6 +352,11 @@ def test_the_highlighted_query_is_capped(opened):
     dropped = {s for s in syllables[MAX_MARKED_SYLLABLES:] if s not in kept and fold(s) not in kept}
     assert len(dropped) > 50
     assert not dropped & {s for sequence in query.sequences for s in sequence}
+    # Sides of OR count too: 60 × 3 syllables are past the cap.
+    either, notes = views._highlighter(" OR ".join(["dân vận khéo"] * 60), sections)
+    assert notes == [views.LONG_QUERY_NOTE]
+    capped, dropped = first_syllables(parse_query(" OR ".join(["dân vận khéo"] * 60)), MAX_MARKED_SYLLABLES)
+    assert dropped and len(capped.all_syllables) == MAX_MARKED_SYLLABLES
     short, notes = views._highlighter("dân vận", sections)
     assert notes == [] and {("dân", "vận"), ("dan", "van")} & short.sequences
 
