@@ -319,6 +319,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _STARTS = re.compile(r"(?:[.!?]\s|\t|^\s*[*]*(?:\d+(?:\.\d+)*[.)]|[a-zđ]\)|[-–•+])\s)[\s*]*$")
 
 
+@lru_cache(maxsize=1)
 def _no_capital() -> frozenset[str]:
     """Lower-case letters TCVN3 has no capital for (all accented but ă â ê ô ơ ư đ)."""
     t = tables()
@@ -330,9 +331,6 @@ def _capitals_lost(word: str) -> bool:
     lower case: its lower-case letters are all accented ones."""
     lower = [c for c in word if c.islower()]
     return bool(lower) and not any(c.isascii() for c in lower) and any(c.isupper() for c in word)
-
-
-_NO_CAPITAL: frozenset[str] = frozenset()
 
 
 def recapitalise(text: str) -> str:
@@ -349,8 +347,7 @@ def recapitalise(text: str) -> str:
     >>> recapitalise("UBND TỉNH Hà GIANG; Đà Nẵng. ủy ban, Đoàn TNCS Hồ Chí Minh")
     'UBND TỈNH HÀ GIANG; Đà Nẵng. Ủy ban, Đoàn TNCS Hồ Chí Minh'
     """
-    global _NO_CAPITAL
-    _NO_CAPITAL = _NO_CAPITAL or _no_capital()
+    no_capital = _no_capital()
     lines = []
     for line in text.split("\n"):
         spans = [m.span() for m in _WORD.finditer(line)]
@@ -367,7 +364,7 @@ def recapitalise(text: str) -> str:
         for i, word in enumerate(words):
             if _capitals_lost(word) and not word.isupper() and (capital_beside(i, i - 1) or capital_beside(i, i + 1)):
                 words[i] = word.upper()
-            elif word[0] in _NO_CAPITAL and _STARTS.search(line[: spans[i][0]]):
+            elif word[0] in no_capital and _STARTS.search(line[: spans[i][0]]):
                 words[i] = word[0].upper() + word[1:]
         pieces, at = [], 0
         for (a, b), word in zip(spans, words):

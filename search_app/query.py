@@ -455,7 +455,6 @@ class BuiltQuery:
     sequences: set[tuple[str, ...]]
     numbers: set[str]
     loose: tuple[LooseNumber, ...] = ()
-    exclude: wq.Query | None = None  # sections holding any of it are left out
     # Each word the query asks for, as the page names it, and the sequences that show it.
     units: list[tuple[str, frozenset]] = field(default_factory=list)
     clauses: list[wq.Query] = field(default_factory=list)  # one per word asked for (units' order)
@@ -540,11 +539,15 @@ def build_query(
         if gathered.preferred:
             text_query = wq.AndMaybe(text_query, wq.Or(gathered.preferred))
     query = _with_numbers(parsed, required + gathered.preferred) if parsed.numbers or parsed.loose else text_query
-    # Excluded as typed: with diacritics exactly, without them in every spelling.
-    exclude = [_match(tuple(words), has_diacritics("".join(words))) for words in parsed.excluded]
     return BuiltQuery(
         query, accented, gathered.sequences, set(parsed.numbers), tuple(parsed.loose),
-        exclude=wq.Or(exclude) if exclude else None,
         units=gathered.asked,
         clauses=required,
     )
+
+
+def exclusion_query(parsed: ParsedQuery) -> wq.Query | None:
+    """The sections to leave out (``-word``, ``NOT "phrase"``), None when
+    none: as typed, with diacritics exactly, without them in every spelling."""
+    exclude = [_match(tuple(words), has_diacritics("".join(words))) for words in parsed.excluded]
+    return wq.Or(exclude) if exclude else None

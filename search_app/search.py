@@ -25,7 +25,7 @@ from indexer.store import OpenIndex
 from indexer.topics import load_topics
 from search_app.access import Viewer, readable_sections
 from search_app.corrector import TWO_EDITS_FROM, corrector_for
-from search_app.query import BuiltQuery, QueryError, build_query, number_anywhere, parse_query
+from search_app.query import BuiltQuery, QueryError, build_query, exclusion_query, number_anywhere, parse_query
 from search_app.engine import Engine, Matches, engine_for, thread_searcher
 from search_app.rerank import RERANK_DEPTH, rerank
 from search_app.sections import Columns, place_finder, section_columns, topic_labels
@@ -873,7 +873,7 @@ def _resolve(text: str, engine: Engine, searcher, base, notes: list[str]):
         notes.append(f"Không có văn bản nào mang hoặc dẫn chiếu số {', '.join(unknown)}; tìm theo các từ.")
     allowed = base
     if parsed.excluded:
-        allowed = base & ~engine.evaluate(searcher, build_query(parsed).exclude).matched
+        allowed = base & ~engine.evaluate(searcher, exclusion_query(parsed)).matched
     if parsed.ignored:
         notes.append(f"Đã bỏ qua cú pháp không hỗ trợ: {', '.join(dict.fromkeys(parsed.ignored))}")
     return parsed, allowed

@@ -15,7 +15,6 @@ from analyzers.legacy import (
     convert_run,
     decode_legacy,
     encode_legacy,
-    recapitalise,
     font_encoding,
     is_syllable,
     tables,
@@ -129,11 +128,13 @@ def test_sample_documents_round_trip(sample, encoding):
     assert text == unicodedata.normalize("NFC", text)
     if encoding == TCVN3:
         # Accented capitals come back from the words around them; a capital
-        # word-initial letter inside a sentence ("của Ủy ban") cannot.
-        assert text == recapitalise(expected(original, tcvn3_survivor))
+        # word-initial letter inside a sentence ("của Ủy ban") cannot. Apart
+        # from those, the text is the original with the characters TCVN3
+        # cannot hold replaced.
         kept = expected(original, lambda ch: ch if ch.lower() in VIET_LOWER else tcvn3_survivor(ch))
         lost = [(a, b) for a, b in zip(kept.split(), text.split()) if a != b]
         assert len(kept.split()) == len(text.split())
+        assert text.lower() == kept.lower()
         assert all(a.lower() == b.lower() and sum(x != y for x, y in zip(a, b)) == 1 for a, b in lost), lost
         assert len(lost) <= 3
     else:
