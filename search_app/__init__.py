@@ -67,7 +67,8 @@ def create_app(test_config: dict | None = None):
     # searches staff made last (indexes.py).
     recent = app.extensions["tracuu_recent"] = RecentSearches()
     app.extensions["tracuu_index"] = IndexHolder(
-        Path(app.config["INDEX_DIR"]), prepare=lambda index: warm_up(index, recent.newest_first())
+        Path(app.config["INDEX_DIR"]),
+        prepare=lambda index: warm_up(index, recent.newest_first(), app.config["DEFAULT_ACCESS"]),
     )
     app.register_blueprint(views.blueprint)
     app.register_blueprint(api.blueprint)

@@ -424,7 +424,7 @@ def _warm_up(app) -> None:
     from search_app.search import warm_up
 
     try:
-        warm_up(app.extensions["tracuu_index"].get())
+        warm_up(app.extensions["tracuu_index"].get(), default=app.config["DEFAULT_ACCESS"])
     except IndexMissing:
         pass  # the page says so when asked
 

@@ -713,12 +713,15 @@ def _facet_list(facet: str, counts: dict, sort_keys: dict) -> list[tuple[object,
 WARM_UP_SEARCHES_S = 10.0
 
 
-def warm_up(index: OpenIndex, searches: Iterable[tuple[str, Filters]] = ()) -> None:
+def warm_up(index: OpenIndex, searches: Iterable[tuple[str, Filters]] = (), default: str = PUBLIC) -> None:
     """What the first queries on a new server or index would otherwise wait
     for: pyvi's model (1–4 s to import), the section columns of the index,
     its spelling corrector, and the terms of ``searches`` (text, filters),
-    most wanted first. They are run as nobody signed in reads: what they
-    find is never shown, and the terms read are the same whoever asks."""
+    most wanted first. They are run as nobody signed in reads where
+    ``default`` is the level of documents that say nothing (the server's
+    setting): what they find is never shown, the terms read are the same
+    whoever asks, and that reader's mask is ready for the first anonymous
+    search."""
     segmenter()  # pyvi loads with it
     searcher = thread_searcher(index, BM25_B, BM25_K1)
     section_columns(index, engine_for(index, BM25_B, BM25_K1), searcher)
@@ -728,7 +731,7 @@ def warm_up(index: OpenIndex, searches: Iterable[tuple[str, Filters]] = ()) -> N
         if time.monotonic() > deadline:
             break
         try:
-            search_page(index, text, filters, viewer=Viewer(default=PUBLIC))
+            search_page(index, text, filters, viewer=Viewer(default=default))
         except QueryError:
             continue
         except Exception:  # noqa: BLE001 - one search must not keep the index from switching
