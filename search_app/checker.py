@@ -20,7 +20,7 @@ from analyzers.normalize import fold_key
 from indexer.citations import extract_citations
 from indexer.issuers import canonical_issuer
 from indexer.reader import DOCUMENT_SUFFIXES, read_document
-from search_app.access import Viewer, may_read
+from search_app.access import Viewer, readable
 
 OK, MISMATCH, UNKNOWN = "ok", "mismatch", "unknown"
 # A draft is a few pages; the check reads the whole text, so a request stays bounded.
@@ -56,26 +56,21 @@ def check_text(index, text: str, viewer: Viewer | None = None) -> list[Checked]:
     """Each citation in ``text``, in order. Raises DraftTooLong."""
     if len(text) > MAX_DRAFT_CHARS:
         raise DraftTooLong(f"Dự thảo quá dài ({len(text):,} ký tự, tối đa {MAX_DRAFT_CHARS:,}).".replace(",", "."))
-    by_number: dict[str, dict] = {}
-    for meta in index.catalog["documents"]:
-        if meta.get("number_key") and may_read(viewer, meta):
-            by_number.setdefault(meta["number_key"], meta)
+    documents_numbered = _readable_by_number(index, viewer)
     found = []
     for c in extract_citations(text):
         draft = {"doc_type": c.doc_type, "date": c.date, "issuer": c.issuer, "title": c.subject}
         start = text.rfind("\n", 0, c.start) + 1
         stop = text.find("\n", c.end)
         line = " ".join(text[start : stop if stop >= 0 else len(text)].split())
-        meta = by_number.get(c.key)
-        if meta is None:
+        candidates = documents_numbered(c.key)
+        if not candidates:
             found.append(Checked(c.number, UNKNOWN, draft={k: v for k, v in draft.items() if v}, start=c.start,
                                  end=c.end, line=line))
             continue
-        differences = {
-            name: {"draft": draft[name], "corpus": meta.get(name) or ""}
-            for name in ("doc_type", "date", "issuer", "title")
-            if draft[name] and meta.get(name) and not _agree(name, draft[name], meta[name])
-        }
+        # A number comes back every year ("123/QĐ-UBND"): the draft means the
+        # document of that number it agrees with most.
+        meta, differences = min(((m, _differences(draft, m)) for m in candidates), key=lambda found: len(found[1]))
         found.append(
             Checked(
                 c.number, MISMATCH if differences else OK, differences, meta["doc_id"], meta.get("citation", ""),
@@ -83,6 +78,36 @@ def check_text(index, text: str, viewer: Viewer | None = None) -> list[Checked]:
             )
         )
     return found
+
+
+def _readable_by_number(index, viewer: Viewer | None):
+    """Number key → the documents bearing it that ``viewer`` may read (a
+    lookup: a draft cites a few numbers of tens of thousands)."""
+    numbered = index.cached("documents_by_number", lambda: _by_number(index.catalog["documents"]))
+    mask = readable(index, viewer)
+    documents = index.catalog["documents"]
+
+    def candidates(key: str) -> list[dict]:
+        return [documents[i] for i in numbered.get(key, ()) if mask is None or mask[i]]
+
+    return candidates
+
+
+def _by_number(documents: list[dict]) -> dict[str, list[int]]:
+    numbered: dict[str, list[int]] = {}
+    for place, meta in enumerate(documents):
+        if meta.get("number_key"):
+            numbered.setdefault(meta["number_key"], []).append(place)
+    return numbered
+
+
+def _differences(draft: dict, meta: dict) -> dict:
+    """The fields the draft states and the document states otherwise."""
+    return {
+        name: {"draft": draft[name], "corpus": meta.get(name) or ""}
+        for name in ("doc_type", "date", "issuer", "title")
+        if draft[name] and meta.get(name) and not _agree(name, draft[name], meta[name])
+    }
 
 
 def _words(text: str) -> list[str]:

@@ -150,3 +150,28 @@ def test_a_scanned_or_long_pdf_draft_is_refused_without_reading_it(root, tmp_pat
     monkeypatch.setattr(checker, "MAX_DRAFT_PAGES", 2)
     status, answer = post("du-thao.pdf")
     assert status == 400 and "quá 2 trang" in answer["error"]
+
+
+def test_a_number_that_comes_back_each_year_is_checked_against_the_right_year(make_corpus, tmp_path):
+    # State numbers restart every year: "Quyết định số 12/QĐ-UBND" of 2022
+    # and of 2023 are two documents. A draft citing the 2023 one is right.
+    body = "ỦY BAN NHÂN DÂN TỈNH LAI CHÂU\nSố: 12/QĐ-UBND\n\nQUYẾT ĐỊNH\nVề việc {subject}\n\nĐiều 1. Nội dung {subject}.\n"
+    folder = make_corpus({
+        "qd2022.txt": body.format(subject="thành lập tổ công tác dân vận"),
+        "qd2022.meta.toml": 'date = "2022-03-01"\naccess = "public"\n',
+        "qd2023.txt": body.format(subject="giao chỉ tiêu giảm nghèo"),
+        "qd2023.meta.toml": 'date = "2023-05-10"\naccess = "public"\n',
+    })
+    build_index(folder, tmp_path / "index")
+    from indexer.store import open_current
+    from search_app.checker import check_text
+
+    index = open_current(tmp_path / "index")
+    assert len({d["number_key"] for d in index.catalog["documents"]}) == 1
+    for date, subject, doc_id in (("10/5/2023", "giao chỉ tiêu giảm nghèo", "qd2023"),
+                                  ("01/3/2022", "thành lập tổ công tác dân vận", "qd2022")):
+        draft = f"Căn cứ Quyết định số 12/QĐ-UBND, ngày {date} của Ủy ban nhân dân tỉnh Lai Châu về việc {subject};"
+        (checked,) = check_text(index, draft)
+        assert (checked.status, checked.doc_id) == ("ok", doc_id)
+    (wrong,) = check_text(index, "Căn cứ Quyết định số 12/QĐ-UBND, ngày 10/5/2024 của Ủy ban nhân dân tỉnh Lai Châu;")
+    assert wrong.status == "mismatch" and set(wrong.differences) == {"date"}
