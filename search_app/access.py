@@ -58,6 +58,13 @@ def readable(index, viewer: Viewer | None) -> np.ndarray | None:
     return mask
 
 
+def readable_documents(index, viewer: Viewer | None) -> list[dict]:
+    """The catalog documents ``viewer`` may read, in catalog order."""
+    mask = readable(index, viewer)
+    documents = index.catalog["documents"]
+    return documents if mask is None else [d for d, ok in zip(documents, mask) if ok]
+
+
 def may_read(viewer: Viewer | None, meta: dict | None) -> bool:
     return meta is not None and (viewer is None or viewer.may_read(meta))
 

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from indexer.reader import UnreadableFile
 from indexer.store import IndexMissing
-from search_app.access import may_read
+from search_app.access import may_read, readable_documents
 from search_app.accounts import VIEW
 from search_app.auth import audit, audit_search, csrf, search_wait, too_many, viewer
 from search_app.checker import DraftTooLong, check_text, read_draft, report
@@ -71,9 +71,7 @@ def search():
 
 @blueprint.get("/documents")
 def documents():
-    catalog = _index().catalog["documents"]
-    reader = viewer()
-    return jsonify({"documents": [document_fields(d) for d in catalog if reader.may_read(d)]})
+    return jsonify({"documents": [document_fields(d) for d in readable_documents(_index(), viewer())]})
 
 
 @blueprint.get("/documents/<doc_id>")

@@ -21,6 +21,7 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from indexer.parser import OPENING_ID
+from search_app.access import may_read
 from search_app.accounts import EXPORT, Accounts
 from search_app.auth import audit, safe_next, viewer
 from search_app.citing import Style, basis_line, basis_order, document_citation, passage_citation
@@ -158,7 +159,7 @@ def _shown(style: Style) -> tuple[list[Shown], int]:
     headings: dict[str, dict] = {}
     for item in baskets().items(who):
         meta = find_document(index, item.doc_id)
-        if meta is None or not reader.may_read(meta):
+        if not may_read(reader, meta):
             hidden += 1
             continue
         if item.doc_id not in headings:
@@ -221,7 +222,7 @@ def add():
     doc_id, section_id = request.form.get("doc_id", ""), request.form.get("section_id", "")
     index = _index()
     meta = find_document(index, doc_id)
-    if meta is None or not viewer().may_read(meta):
+    if not may_read(viewer(), meta):
         raise NotFound()
     section = next((s for s in document_sections(index, meta) if s.section_id == section_id), None)
     if section is None:

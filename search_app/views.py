@@ -13,7 +13,7 @@ from indexer.reader import UnreadableFile
 from indexer.schema import slug
 from indexer.store import IndexDamaged, IndexMissing
 from search_app.accounts import ACTION_LABELS, ORIGINAL, VIEW
-from search_app.access import may_read
+from search_app.access import may_read, readable_documents
 from search_app.auth import accounts, audit, audit_search, search_wait, too_many, viewer
 from search_app.checker import DraftTooLong, check_text, read_draft, summary
 from search_app.citing import document_citation, passage_citation
@@ -151,7 +151,7 @@ def home():
         pages=_pages(page.page, page.pages),
         page_url=lambda number: url_for("views.home", **wanted.changed(page=number).args()),
         suggestion_url=link(q=page.suggestion) if page.suggestion else "",
-        documents=[d for d in index.catalog["documents"] if reader.may_read(d)] if landing else [],
+        documents=readable_documents(index, reader) if landing else [],
         display_date=display_date,
     )
 
