@@ -25,7 +25,7 @@ from search_app.access import may_read
 from search_app.accounts import EXPORT, Accounts
 from search_app.auth import audit, safe_next, viewer
 from search_app.citing import Style, basis_line, basis_order, document_citation, passage_citation
-from search_app.documents import document_sections, find_document
+from search_app.documents import document_sections, find_document, outline
 from search_app.export import Export, Quote, to_docx, to_markdown, to_text
 from search_app.present import permalink
 from search_app.query import MAX_QUERY_CHARS, QueryError, build_query, parse_query
@@ -180,15 +180,7 @@ def _shown(style: Style) -> tuple[list[Shown], int]:
 
 def _path(meta: dict, section_id: str) -> list[str]:
     """Headings above a section, from the catalog's outline."""
-    ancestors: list[tuple[int, str]] = []
-    for entry in meta["sections"]:
-        while ancestors and ancestors[-1][0] >= entry["level"]:
-            ancestors.pop()
-        if entry["section_id"] == section_id:
-            return [heading for _, heading in ancestors]
-        if entry["level"] > 0:
-            ancestors.append((entry["level"], entry["heading"]))
-    return []
+    return next((above for entry, above in outline(meta) if entry["section_id"] == section_id), [])
 
 
 def _style() -> Style:

@@ -64,24 +64,30 @@ def document_sections(index: OpenIndex, meta: dict) -> list[DocSection]:
     """Every section in reading order, headings without text included."""
     with index.index.searcher() as searcher:
         stored = {f["section_id"]: f for f in searcher.documents(doc_id=meta["doc_id"])}
-    sections, ancestors = [], []  # ancestors: (level, heading)
-    for entry in meta["sections"]:
-        level, heading = entry["level"], entry["heading"]
-        while ancestors and ancestors[-1][0] >= level:
-            ancestors.pop()
+    sections = []
+    for entry, above in outline(meta):
         found = stored.get(entry["section_id"])
         sections.append(
             DocSection(
                 section_id=entry["section_id"],
-                heading=found["heading"] if found else heading,
-                path=list(found["path"]) if found else [h for _, h in ancestors],
-                level=level,
+                heading=found["heading"] if found else entry["heading"],
+                path=list(found["path"]) if found else above,
+                level=entry["level"],
                 text=found["text"] if found else "",
                 footnotes=found.get("footnotes") or [] if found else [],
                 indexed=found is not None,
                 pages=entry.get("pages"),
             )
         )
-        if level > 0:
-            ancestors.append((level, heading))
     return sections
+
+
+def outline(meta: dict):
+    """Each catalog outline entry of the document with the headings above it."""
+    ancestors: list[tuple[int, str]] = []  # (level, heading)
+    for entry in meta["sections"]:
+        while ancestors and ancestors[-1][0] >= entry["level"]:
+            ancestors.pop()
+        yield entry, [heading for _, heading in ancestors]
+        if entry["level"] > 0:
+            ancestors.append((entry["level"], entry["heading"]))
