@@ -10,7 +10,9 @@ open a "Mật" document to everyone.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from analyzers.datafiles import DataFileError, load_toml
@@ -60,10 +62,20 @@ def closed(problem: str) -> Access:
 
 
 def folder_access(folder: Path) -> Access:
-    """The default of the files in ``folder``, from its ACCESS_FILE."""
+    """The default of the files in ``folder``, from its ACCESS_FILE (read once
+    while it stays the same: every file of the folder asks)."""
     path = folder / ACCESS_FILE
-    if not path.is_file():
+    try:
+        found = path.stat()
+    except OSError:
         return Access()
+    if not stat.S_ISREG(found.st_mode):
+        return Access()
+    return _read_folder_access(path, found.st_mtime_ns, found.st_size)
+
+
+@lru_cache(maxsize=256)
+def _read_folder_access(path: Path, mtime_ns: int, size: int) -> Access:
     try:
         values = load_toml(path)
         unknown = sorted(set(values) - set(KEYS))
