@@ -10,7 +10,7 @@ from search_app.access import may_read, readable_documents
 from search_app.accounts import VIEW
 from search_app.auth import audit, audit_search, csrf, search_wait, too_many, viewer
 from search_app.checker import DraftTooLong, check_text, read_draft, report
-from search_app.documents import document_sections, find_document, original_file
+from search_app.documents import document_sections, find_document, original_file, readable_cited_by, readable_cites
 from search_app.params import BadParameter, parse_search_args
 from search_app.present import api_item, document_fields, passage_item, permalink
 from search_app.query import QueryError
@@ -86,14 +86,8 @@ def document(doc_id: str):
         {"section_id": s.section_id, "heading": s.heading, "path": s.path, "text": s.text, "pages": s.pages}
         for s in document_sections(index, meta)
     ]
-    cites = []
-    for c in meta.get("cites", []):
-        cite = {name: c[name] for name in CITE_FIELDS}
-        if c["doc_id"] and not may_read(reader, index.documents.get(c["doc_id"])):
-            # As the citing text names it, and no more: not even that the archive holds it.
-            cite = {name: c[name] if name in ("number", "doc_type", "section_id") else None for name in CITE_FIELDS}
-        cites.append(cite)
-    cited_by = [c for c in meta.get("cited_by", []) if may_read(reader, index.documents.get(c["doc_id"]))]
+    cites = [{name: c.get(name) for name in CITE_FIELDS} for c in readable_cites(index, meta, reader)]
+    cited_by = readable_cited_by(index, meta, reader)
     return jsonify(
         document_fields(meta)
         | {

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.store import OpenIndex
+from search_app.access import Viewer, may_read
 
 
 @dataclass
@@ -91,3 +92,26 @@ def outline(meta: dict):
         yield entry, [heading for _, heading in ancestors]
         if entry["level"] > 0:
             ancestors.append((entry["level"], entry["heading"]))
+
+
+# What a citing text says of a document it cites, kept when the reader may
+# not open that document: not even that the archive holds it.
+_SAID_BY_THE_CITER = ("key", "number", "doc_type", "section_id")
+
+
+def readable_cites(index: OpenIndex, meta: dict, reader: Viewer | None) -> list[dict]:
+    """What ``meta`` cites, as the catalog holds it, except that a cited
+    document ``reader`` may not open keeps only its number and type as the
+    citing text writes them, and where it is cited (no ``doc_id``)."""
+    cites = []
+    for c in meta.get("cites", []):
+        target = index.documents.get(c["doc_id"]) if c.get("doc_id") else None
+        if target is not None and not may_read(reader, target):
+            c = {name: value if name in _SAID_BY_THE_CITER else None for name, value in c.items()}
+        cites.append(c)
+    return cites
+
+
+def readable_cited_by(index: OpenIndex, meta: dict, reader: Viewer | None) -> list[dict]:
+    """The citations of ``meta`` by documents ``reader`` may open."""
+    return [c for c in meta.get("cited_by", []) if may_read(reader, index.documents.get(c["doc_id"]))]

@@ -18,7 +18,7 @@ from search_app.auth import accounts, audit, audit_search, search_wait, too_many
 from search_app.checker import DraftTooLong, check_text, read_draft, summary
 from search_app.citing import document_citation, passage_citation
 from search_app.labels import FACET_LABELS, GROUP_LABELS, SORT_LABELS, source_label
-from search_app.documents import document_sections, find_document, original_file
+from search_app.documents import document_sections, find_document, original_file, readable_cited_by, readable_cites
 from search_app.params import BadParameter, SearchRequest, parse_search_args
 from search_app.present import passage_item, permalink
 from search_app.query import (
@@ -325,26 +325,18 @@ def _cited_text(c: dict) -> str:
     return text
 
 
-def _hidden_text(c: dict) -> str:
-    """A cited document the reader may not open: its type and number as the
-    citing text writes them, nothing the index knows of it."""
-    return f"{c['doc_type'] or 'Văn bản'} số {c['number']}"
-
-
 def _cited(index, meta: dict, headings: dict[str, str], reader) -> list[dict]:
     """What the document cites, one entry per number, in reading order, with
     the sections citing it and the corpus document when there is one (and
     the reader may open it)."""
     groups: dict[str, dict] = {}
-    for c in meta.get("cites", []):
+    for c in readable_cites(index, meta, reader):
         group = groups.get(c["key"])
         target = index.documents.get(c["doc_id"]) if c["doc_id"] else None
-        hidden = target is not None and not reader.may_read(target)
         if group is None:
-            group = groups[c["key"]] = {"text": _hidden_text(c) if hidden else _cited_text(c),
-                                        "doc_id": None if hidden else c["doc_id"],
-                                        "target": None if hidden else target, "number": c["number"], "sections": []}
-        elif not hidden and len(_cited_text(c)) > len(group["text"]):
+            group = groups[c["key"]] = {"text": _cited_text(c), "doc_id": c["doc_id"], "target": target,
+                                        "number": c["number"], "sections": []}
+        elif len(_cited_text(c)) > len(group["text"]):
             group["text"] = _cited_text(c)  # the fullest mention names it best
         group["sections"].append((c["section_id"], short(headings.get(c["section_id"]) or "Mở đầu", 60)))
     return list(groups.values())
@@ -353,10 +345,8 @@ def _cited(index, meta: dict, headings: dict[str, str], reader) -> list[dict]:
 def _citing(index, meta: dict, reader) -> list[dict]:
     """Which documents the reader may open cite this one, and in which of their sections."""
     groups: dict[str, dict] = {}
-    for c in meta.get("cited_by", []):
-        other = index.documents.get(c["doc_id"])
-        if not may_read(reader, other):
-            continue
+    for c in readable_cited_by(index, meta, reader):
+        other = index.documents[c["doc_id"]]
         headings = {s["section_id"]: s["heading"] for s in other["sections"]}
         group = groups.setdefault(c["doc_id"], {"doc_id": c["doc_id"], "citation": other["citation"], "sections": []})
         group["sections"].append((c["section_id"], short(headings.get(c["section_id"]) or "Mở đầu", 60)))
