@@ -217,15 +217,18 @@ def build_catalog(
     the links between them settled here: they change when another document does."""
     # Resolved by number. A document whose own number was lost in scanning
     # has been given the number its citers use (metadata.resolve_numbers).
-    by_number = {e["number_key"]: e for e in entries if e["number_key"]}
+    by_number: dict[str, list[dict]] = {}
+    for entry in entries:
+        if entry["number_key"]:
+            by_number.setdefault(entry["number_key"], []).append(entry)
     for entry in entries:
         entry["cited_by"] = []
         for cited in entry["cites"]:
             cited["doc_id"] = None
     for entry in entries:
         for cited in entry["cites"]:
-            target = by_number.get(cited["key"])
-            if target is not None and target is not entry:
+            target = _cited_document(by_number.get(cited["key"], []), cited, entry)
+            if target is not None:
                 cited["doc_id"] = target["doc_id"]
                 target["cited_by"].append(
                     {"doc_id": entry["doc_id"], "section_id": cited["section_id"], "number": cited["number"]}
@@ -240,6 +243,21 @@ def build_catalog(
         # When reading began: a file changed after it may not be in this index.
         "built_at": started,
     }
+
+
+def _cited_document(candidates: list[dict], cited: dict, citer: dict) -> dict | None:
+    """The document a citation means among those bearing its number (a
+    number comes back every year: "12/QĐ-UBND"): the only one, else the one
+    of the cited date, else of its year; None on doubt, and never the citer."""
+    others = [e for e in candidates if e is not citer]
+    if len(others) <= 1:
+        return others[0] if others else None
+    date = cited.get("date") or ""
+    for same in (lambda e: e.get("date") == date, lambda e: str(e.get("year") or "") == date[:4]):
+        found = [e for e in others if date and same(e)]
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def file_hash(path: Path) -> str:

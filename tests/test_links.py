@@ -4,6 +4,8 @@ documents, number search in its loose forms, and the cites= filter."""
 import pytest
 
 from analyzers.docnumber import find_loose_numbers
+from indexer.build import build_index
+from indexer.store import open_current
 from search_app import create_app
 from search_app.query import parse_query
 
@@ -104,3 +106,25 @@ def test_a_number_in_a_heading_covers_the_sections_under_it(find):
     keys = [(p.doc_id, p.section_id) for p in find("69-KL/TU", limit=200).passages]
     assert (B426, "phan-1-IV-2-1-2-2") in keys
     assert keys.index((B426, "phan-1-IV-2-1-2-2")) > keys.index((B426, "phan-1-III-1"))  # after real citers
+
+
+def test_a_citation_links_the_document_of_its_year(make_corpus, tmp_path):
+    # "12/QĐ-UBND" of 2022 and of 2023 are two documents: a citation dated
+    # 2023 means the second; one without a date could mean either.
+    body = "ỦY BAN NHÂN DÂN TỈNH LAI CHÂU\nSố: 12/QĐ-UBND\n\nQUYẾT ĐỊNH\nVề việc {subject}\n\nĐiều 1. Nội dung {subject}.\n"
+    citing = ("ỦY BAN NHÂN DÂN TỈNH LAI CHÂU\nSố: 30/KH-UBND\n\nKẾ HOẠCH\nVề việc triển khai\n\n"
+              "I. Căn cứ Quyết định số 12/QĐ-UBND ngày 10/5/2023 của Ủy ban nhân dân tỉnh.\n\n"
+              "II. Thực hiện Quyết định số 12/QĐ-UBND của Ủy ban nhân dân tỉnh.\n")
+    folder = make_corpus({
+        "qd2022.txt": body.format(subject="thành lập tổ công tác"),
+        "qd2022.meta.toml": 'date = "2022-03-01"\n',
+        "qd2023.txt": body.format(subject="giao chỉ tiêu giảm nghèo"),
+        "qd2023.meta.toml": 'date = "2023-05-10"\n',
+        "kh.txt": citing,
+    })
+    build_index(folder, tmp_path / "index")
+    documents = {d["doc_id"]: d for d in open_current(tmp_path / "index").catalog["documents"]}
+    links = {c["section_id"]: c["doc_id"] for c in documents["kh"]["cites"]}
+    assert links == {"I": "qd2023", "II": None}
+    assert [c["doc_id"] for c in documents["qd2023"]["cited_by"]] == ["kh"]
+    assert documents["qd2022"]["cited_by"] == []
