@@ -26,7 +26,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 FIELDS = ("date", "issuer", "doc_type", "title", "number")
 
@@ -86,7 +85,7 @@ def _corrupt(meta: dict, field: str, others: list[dict], rng: random.Random) -> 
 
 
 def planted(work: Path, documents: int, share: float, seed: int) -> None:
-    from generate_corpus import generate
+    from bench.generate_corpus import generate
 
     from indexer.build import build_index
     from indexer.store import open_current

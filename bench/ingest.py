@@ -23,9 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-import generate_corpus  # noqa: E402
+from bench import generate_corpus  # noqa: E402
 
 from indexer.reader import read_text  # noqa: E402
 from tests.pdf_samples import write_pdf  # noqa: E402

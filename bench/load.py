@@ -32,7 +32,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 PROBE_WORD = "zqxprobe"  # a word no generated text holds
 PROBE_FILE = "zz_probe_load.txt"

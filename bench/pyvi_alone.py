@@ -18,9 +18,9 @@ import multiprocessing
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from speed import _pyvi_chunk, pyvi_sample  # noqa: E402  (the same sample texts and pyvi calls as speed.py)
+from bench.speed import _pyvi_chunk, pyvi_sample  # noqa: E402  (the same sample texts and pyvi calls as speed.py)
 
 
 def main(argv=None) -> int:

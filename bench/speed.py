@@ -30,7 +30,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 INDEX_REPORT = "bench-index.json"
 
@@ -44,7 +43,7 @@ def _du(path: Path) -> int:
 
 
 def ensure_corpus(work: Path, size: int, seed: int) -> Path:
-    from generate_corpus import MANIFEST, generate
+    from bench.generate_corpus import MANIFEST, generate
 
     corpus = work / f"corpus-{size}"
     manifest = corpus / f".{MANIFEST}"
@@ -80,7 +79,7 @@ def _build_in_child(corpus: Path, root: Path, full: bool) -> dict:
 def _one_document_change(corpus: Path, root: Path) -> dict:
     """`tracuu index` after one document changed (a word of its body), then
     after it changed back: the incremental path, whole call timed."""
-    from generate_corpus import MANIFEST
+    from bench.generate_corpus import MANIFEST
 
     entries = [json.loads(line) for line in (corpus / f".{MANIFEST}").open(encoding="utf-8")]
     path = corpus / entries[len(entries) // 2]["file"]
@@ -129,7 +128,7 @@ def make_queries(corpus: Path, n: int, seed: int) -> list[dict]:
     import re
 
     from analyzers.normalize import fold
-    from generate_corpus import MANIFEST
+    from bench.generate_corpus import MANIFEST
 
     rng = random.Random(seed)
     entries = [json.loads(line) for line in (corpus / f".{MANIFEST}").open(encoding="utf-8")]

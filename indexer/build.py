@@ -45,7 +45,6 @@ from indexer.documents import (
     catalog_entry,
     load_document,
 )
-from indexer.documents import section_fields as _section_fields  # noqa: F401 - benchmarks/ranking_quality.py
 from indexer.gazetteer import DATA_FILE as GAZETTEER_FILE
 from indexer.issuers import DATA_FILE as ISSUERS_FILE
 from indexer.metadata import resolve_from_citations, resolve_numbers

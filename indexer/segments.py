@@ -47,9 +47,8 @@ from analyzers.memo import Memo
 
 # Postings a block holds. Whoosh's default is 128; much of a block's cost
 # to read is fixed (zlib, unpickling), and long lists of common words are
-# what a query waits for. At 1M sections, with 1024 the most frequent terms'
-# lists took 2.4x fewer bytes (3.3 -> 1.4 a posting) and unpickled 1.5x
-# faster, 3.5x with engine._parse_block (BENCHMARKS.md, fourth round).
+# what a query waits for: larger blocks are smaller and faster to read
+# (docs/benchmark-journal.md, issue 6, fourth round).
 # Readers take any block size: a segment written with 128 stays readable.
 BLOCK_POSTINGS = 1024
 

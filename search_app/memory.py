@@ -14,8 +14,7 @@ def keep_freed_memory() -> bool:
     A query allocates arrays of one entry per section (0.1–8 MB) and frees
     them; with glibc's adaptive thresholds the freed heap top went back to
     the system and the next query's arrays faulted fresh pages in. Fixed
-    thresholds keep it: at 100k sections, the same queries with cached
-    terms took p50 26–30 ms against 32–34 ms (BENCHMARKS.md). Returns whether the
+    thresholds keep it (docs/benchmark-journal.md). Returns whether the
     allocator took the setting."""
     name = ctypes.util.find_library("c")
     try:

@@ -40,7 +40,7 @@ MAX_MARKED_SYLLABLES = 100
 PHRASE_MAX_SYLLABLES = 6
 # Headings are boosted in the index (HEADING_BOOST). With the coverage
 # re-ranking (search_app/rerank.py) 0.75 ranks best on the 430 unverified
-# ALQAC training questions (0.25 before it, with pair clauses; BENCHMARKS.md).
+# ALQAC training questions (docs/benchmark-journal.md).
 HEAD_QUERY_BOOST = 0.75
 # A number query ranks by where the number stands, as constants: the
 # document bearing it, then sections citing it in their heading (a plan

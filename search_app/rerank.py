@@ -14,7 +14,7 @@ The order after the first ``RERANK_DEPTH`` is unchanged, and every re-ranked
 section keeps a score at least its own (so the list stays sorted).
 
 Number queries are not re-ranked: they rank by constants (the document
-bearing the number first). Sweeps in BENCHMARKS.md.
+bearing the number first). Sweeps in docs/benchmark-journal.md.
 """
 
 from __future__ import annotations

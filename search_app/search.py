@@ -45,7 +45,7 @@ MAX_SUGGEST_SYLLABLES = 6
 SOFT_AND_WORDS = 4
 SOFT_AND_BELOW = 20  # strict matches
 # BM25 length normalisation: 0.9 (Whoosh's default is 0.75) ranks long
-# sections that mention many query words in passing lower. BENCHMARKS.md.
+# sections that mention many query words in passing lower (docs/benchmark-journal.md).
 BM25_B, BM25_K1 = 0.9, 1.2
 SORTS = ("relevance", "date", "oldest")  # date: newest first
 # Results one per parent heading (an article's clauses, a section's items),
@@ -707,9 +707,8 @@ def _facet_list(facet: str, counts: dict, sort_keys: dict) -> list[tuple[object,
 
 
 # A warm-up replays recent searches for at most this long: until it ends,
-# what the rebuild added is not found. In the load run at 100k, with 30 s
-# 2 of 135 probes after the rebuild saw the new index, with 10 s 51 of 155
-# (BENCHMARKS.md, fourth round).
+# what the rebuild added is not found; longer kept most probes on the old
+# index in the load run (docs/benchmark-journal.md, issue 6, fourth round).
 WARM_UP_SEARCHES_S = 10.0
 
 

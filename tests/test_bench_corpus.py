@@ -2,7 +2,6 @@
 says it writes: the indexer finds the intended sections, metadata and
 citations in the generated documents."""
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,9 +9,8 @@ import pytest
 from indexer.build import build_index, load_document
 from indexer.store import open_catalog
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-import generate_corpus  # noqa: E402
+from bench import generate_corpus
 
 SECTIONS = 30
 SEED = 22

@@ -5,7 +5,6 @@ build before issue 6) per section and field, and the analyzers' own tokens
 for every text the index analyses."""
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,9 +17,8 @@ from indexer.documents import indexed_sections, section_fields
 from .conftest import CORPUS, ROOT
 from .index_digest import _hash, index_digest
 
-sys.path.insert(0, str(ROOT / "bench"))
 
-import generate_corpus  # noqa: E402
+from bench import generate_corpus
 
 RECORDED = json.loads((ROOT / "tests" / "data" / "index_digest.json").read_text(encoding="utf-8"))
 

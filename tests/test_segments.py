@@ -3,7 +3,6 @@ Whoosh's own writer writes, byte for byte, for every section of the sample
 corpus and of a generated one."""
 
 import pickle
-import sys
 
 import pytest
 from whoosh import index as whoosh_index
@@ -18,9 +17,8 @@ from search_app.engine import posting_extent
 
 from .conftest import CORPUS, ROOT
 
-sys.path.insert(0, str(ROOT / "bench"))
 
-import generate_corpus  # noqa: E402
+from bench import generate_corpus
 
 
 def _rows(folder):

@@ -27,7 +27,7 @@ copied into the project.
 
 Run from the project root::
 
-    .venv/bin/python benchmarks/ranking_quality.py ../shared/benchmarks/alqac \\
+    .venv/bin/python bench/ranking_quality.py ../shared/benchmarks/alqac \\
         [--queries tests/data/queries.toml] [--limit N] [--misses]
 """
 
@@ -52,7 +52,8 @@ from whoosh.fields import ID, STORED, TEXT, Schema  # noqa: E402
 from whoosh.scoring import BM25F  # noqa: E402
 
 from analyzers import syllable_analyzer, word_analyzer  # noqa: E402
-from indexer.build import CorpusDocument, _section_fields, build_index, load_corpus  # noqa: E402
+from indexer.build import CorpusDocument, build_index, load_corpus  # noqa: E402
+from indexer.documents import section_fields  # noqa: E402
 from indexer.model import Metadata, ParsedDocument, Section  # noqa: E402
 from indexer.schema import build_schema  # noqa: E402
 from indexer.store import OpenIndex, open_current  # noqa: E402
@@ -96,7 +97,7 @@ def _add_baseline(writer, key: str, text: str, filters: dict) -> None:
 def alqac_documents(law_path: Path) -> list[CorpusDocument]:
     """Each law as a parsed document titled with its name, an article as a
     section (its first line the heading), so the project's own field building
-    (`_section_fields`) indexes them and tuned weights carry over. No opening
+    (`section_fields`) indexes them and tuned weights carry over. No opening
     section: the law has no preamble, and the questions never ask for one."""
     documents = []
     for law in json.loads(law_path.read_text(encoding="utf-8")):
@@ -122,7 +123,7 @@ def alqac_indexes(law_path: Path, folder: Path) -> tuple[OpenIndex, whoosh_index
         catalog.append({"doc_id": document.parsed.doc_id, "title": document.metadata.title,
                         "doc_type": document.metadata.doc_type, "sections": []})
         for section in document.parsed.sections:
-            fields = _section_fields(document, section)
+            fields = section_fields(document, section)
             pw.add_document(**{k: v for k, v in fields.items() if v is not None})
             # The baselines see the article only, not the law's name.
             _add_baseline(bw, fields["key"], f"{section.heading}\n{section.text}", {})
@@ -142,7 +143,7 @@ def corpus_indexes(corpus: Path, folder: Path) -> tuple[OpenIndex, whoosh_index.
         for section in document.parsed.sections:
             if section.position and not section.searchable_text.strip():
                 continue  # not indexed by the project either
-            fields = _section_fields(document, section)
+            fields = section_fields(document, section)
             text = f"{fields['head']}\n{fields['body']}"
             _add_baseline(writer, fields["key"], text, {name: fields[name] for name in FILTER_FIELDS})
     writer.commit()
