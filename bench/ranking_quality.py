@@ -66,6 +66,7 @@ from search_app.evaluate import (  # noqa: E402
     search_ranker,
     summarise,
 )
+from search_app.query import whoosh_filter  # noqa: E402
 from search_app.search import top_hits  # noqa: E402
 
 BASELINE_VIEWS = {
@@ -164,7 +165,7 @@ def bag_ranker(baseline: whoosh_index.Index, variant: str) -> Callable[[JudgedQu
         if not terms:
             return []
         search_filters = query.search_filters()
-        filter_query = search_filters.query() if search_filters else None
+        filter_query = whoosh_filter(search_filters) if search_filters else None
         hits = top_hits(searcher, wq.Or([wq.Term(view, t) for t in terms]), filter_query, K)
         return [hit["key"] for hit in hits]
 

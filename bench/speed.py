@@ -235,7 +235,9 @@ def time_stock_groupedby(root: Path, queries: list[dict], highlight_queries: int
 
     from indexer import store
     from search_app.query import build_query, parse_query
-    from search_app.search import BM25_B, BM25_K1, Filters
+    from search_app.facets import Filters
+    from search_app.query import whoosh_filter
+    from search_app.search import BM25_B, BM25_K1
 
     # Whoosh as it comes: open_dir's memory-mapped storage, which copies
     # each segment file per searcher (search_page reads the maps in place;
@@ -254,7 +256,8 @@ def time_stock_groupedby(root: Path, queries: list[dict], highlight_queries: int
         t = time.perf_counter()
         built = build_query(parse_query(q["text"]))
         with index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)) as searcher:
-            results = searcher.search(built.query, filter=Filters(**q["filters"]).query(), limit=10, groupedby=facets)
+            stock_filter = whoosh_filter(Filters(**q["filters"]))
+            results = searcher.search(built.query, filter=stock_filter, limit=10, groupedby=facets)
             for name in facets:
                 results.groups(name)
             hits = [hit.fields() for hit in results]

@@ -11,6 +11,7 @@ from search_app.accounts import VIEW
 from search_app.auth import audit, audit_search, csrf, search_wait, too_many, viewer
 from search_app.checker import DraftTooLong, check_text, read_draft, report
 from search_app.documents import document_sections, find_document, original_file, readable_cited_by, readable_cites
+from search_app.facets import FILTER_FIELDS
 from search_app.params import BadParameter, parse_search_args
 from search_app.present import api_item, document_fields, passage_item, permalink
 from search_app.query import QueryError
@@ -58,6 +59,7 @@ def search():
             "sort": page.sort,
             "grouped": page.grouped,
             "groups": page.groups,
+            "filters": {name: value for name, value in wanted.args().items() if name in FILTER_FIELDS},
             "notes": page.notes,
             "suggestion": page.suggestion or None,
             "results": [api_item(passage_item(p)) for p in page.passages],

@@ -79,7 +79,7 @@ def audit(action: str, target: str) -> None:
 def audit_search(wanted) -> None:
     args = wanted.args()
     if args:
-        audit(SEARCH, urlencode(args))
+        audit(SEARCH, urlencode(args, doseq=True))
 
 
 class RateLimit:

@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 import threading
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 
 from analyzers.datafiles import DataFileError
@@ -38,6 +38,22 @@ def _port(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"cổng không hợp lệ: {text!r}")
     return int(text)
+
+
+def _filter_options(parser: argparse.ArgumentParser) -> None:
+    """One option per facet (repeat it for several values: any of them),
+    and the ranges of years and days."""
+    from search_app.facets import DATE_FORMAT_HELP, FACETS
+
+    for facet in FACETS:
+        parser.add_argument(
+            "--" + facet.name.replace("_", "-"), action="append", default=[], type=_year if facet.name == "year" else str,
+            help=f"{facet.label.lower()}{': ' + facet.help if facet.help else ''} (lặp lại để lấy một trong nhiều giá trị)",
+        )
+    parser.add_argument("--year-from", type=_year)
+    parser.add_argument("--year-to", type=_year)
+    parser.add_argument("--date-from", default="", metavar="NGÀY", help=f"ban hành từ ngày ({DATE_FORMAT_HELP})")
+    parser.add_argument("--date-to", default="", metavar="NGÀY", help="ban hành đến ngày")
 
 
 def _year(text: str) -> int:
@@ -84,16 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", help="tìm đoạn văn bản")
     search.add_argument("query", metavar="QUERY")
-    years = search.add_mutually_exclusive_group()
-    years.add_argument("--year", type=_year)
-    search.add_argument("--year-from", type=_year)
-    search.add_argument("--year-to", type=_year)
-    search.add_argument("--issuer", default="")
-    search.add_argument("--level", default="", help="cấp ban hành: Trung ương, Tỉnh, Huyện, Cơ sở")
-    search.add_argument("--province", default="")
-    search.add_argument("--doc-type", default="")
-    search.add_argument("--topic", default="")
-    search.add_argument("--cites", default="", metavar="SỐ_KÝ_HIỆU")
+    _filter_options(search)
     search.add_argument("--limit", type=_positive_int, default=10)
     search.add_argument("--group", choices=("none", "parent", "document"), default="none",
                         help="một đoạn cho mỗi mục cha (parent) hoặc mỗi văn bản (document); mặc định: mọi đoạn")
@@ -370,16 +377,19 @@ def _marked(text: str, spans, tty: bool) -> str:
 
 
 def run_search(args) -> int:
+    from search_app.facets import FILTER_FIELDS, FilterError, Filters
     from search_app.query import QueryError
-    from search_app.search import Filters, search
+    from search_app.search import search
 
-    if args.year is not None and (args.year_from or args.year_to):
-        print("Lỗi: dùng --year hoặc --year-from/--year-to, không dùng cả hai.", file=sys.stderr)
+    try:
+        filters = Filters(**{name: getattr(args, name) for name in FILTER_FIELDS})
+        filters.check()
+    except FilterError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
         return EXIT_USAGE
     index = _open(args)
     if index is None:
         return EXIT_FAILURE
-    filters = Filters(**{f.name: getattr(args, f.name) for f in fields(Filters)})
     try:
         result = search(index, args.query, filters, args.limit, group=args.group)
     except QueryError as error:

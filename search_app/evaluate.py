@@ -27,14 +27,15 @@ import statistics
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from search_app.search import Filters, search
+from search_app.facets import BY_NAME, FILTER_FIELDS, Filters
+from search_app.search import search
 
 K = 10
 RELEVANT_GAIN, RELATED_GAIN = 2.0, 1.0
-_FILTER_FIELDS = {f.name: f.type for f in fields(Filters)}
+_NUMBERS = ("year", "year_from", "year_to")
 
 
 # --- Metrics on one ranking -------------------------------------------------
@@ -98,11 +99,11 @@ def _filters(value, where: str) -> dict:
     if not isinstance(value, dict):
         raise QuerySetError(f"{where}: “filters” phải là một bảng (ví dụ {{ year = 2021 }}).")
     for name, item in value.items():
-        kind = _FILTER_FIELDS.get(name)
-        if kind is None:
-            raise QuerySetError(f"{where}: bộ lọc không biết “{name}” (có: {', '.join(_FILTER_FIELDS)}).")
-        expected = int if "int" in str(kind) else str
-        if not isinstance(item, expected) or isinstance(item, bool):
+        if name not in FILTER_FIELDS:
+            raise QuerySetError(f"{where}: bộ lọc không biết “{name}” (có: {', '.join(FILTER_FIELDS)}).")
+        expected = int if name in _NUMBERS else str
+        items = item if isinstance(item, list) and name in BY_NAME else [item]  # a facet takes a list
+        if not items or any(not isinstance(i, expected) or isinstance(i, bool) for i in items):
             raise QuerySetError(f"{where}: bộ lọc “{name}” sai kiểu giá trị: {item!r}.")
     return dict(value)
 

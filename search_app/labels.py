@@ -31,14 +31,5 @@ def source_label(source: str) -> str:
     return SOURCE_LABELS.get(source, source)
 
 
-FACET_LABELS = {
-    "year": "Năm",
-    "issuer": "Cơ quan ban hành",
-    "level": "Cấp ban hành",
-    "province": "Tỉnh, thành phố",
-    "doc_type": "Loại văn bản",
-    "topic": "Chủ đề",
-    "cites": "Dẫn chiếu",
-}
 SORT_LABELS = {"relevance": "Liên quan nhất", "date": "Mới nhất", "oldest": "Cũ nhất"}
 GROUP_LABELS = {"parent": "theo mục", "document": "theo văn bản", "none": "không gộp"}

@@ -4,16 +4,18 @@ back into links. All state lives in the URL."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
+from indexer.schema import slug
+from search_app.facets import FACETS, FILTER_FIELDS, FilterError, Filters
 from search_app.query import MAX_QUERY_CHARS
-from search_app.search import DEFAULT_LIMIT, GROUPINGS, SORTS, Filters
+from search_app.search import DEFAULT_LIMIT, GROUPINGS, SORTS
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_VALUE_CHARS = 200
 YEARS = (1900, 2200)
-TEXT_FILTERS = ("issuer", "level", "province", "doc_type", "topic", "cites")
+MAX_VALUES = 20  # values of one facet
 
 
 class BadParameter(ValueError):
@@ -32,7 +34,7 @@ class SearchRequest(Filters):
 
     @property
     def filters(self) -> Filters:
-        return Filters(**{f.name: getattr(self, f.name) for f in fields(Filters)})
+        return Filters(**{name: getattr(self, name) for name in FILTER_FIELDS})
 
     @property
     def has_filters(self) -> bool:
@@ -46,15 +48,36 @@ class SearchRequest(Filters):
             changes.update(year_from=None, year_to=None)
         return replace(self, **changes)
 
-    def args(self) -> dict[str, str]:
-        """URL parameters, defaults left out so links stay short."""
+    def args(self) -> dict[str, str | list[str]]:
+        """URL parameters, defaults left out so links stay short; a facet's
+        several values as a list (repeated in the URL)."""
         defaults = SearchRequest()
-        args = {
-            name: str(value)
-            for name, value in vars(self).items()
-            if value not in (None, "") and value != getattr(defaults, name)
-        }
+        args = {}
+        for name, value in vars(self).items():
+            if value in (None, "", ()) or value == getattr(defaults, name):
+                continue
+            args[name] = [str(v) for v in value] if isinstance(value, tuple) else str(value)
         return dict(sorted(args.items(), key=lambda item: item[0] != "q"))  # q first, for people
+
+    def pairs(self, leave_out=()) -> list[tuple[str, str]]:
+        """``args`` as (name, value) pairs, one per value: hidden form inputs."""
+        out = []
+        for name, value in self.args().items():
+            if name not in leave_out:
+                out += [(name, v) for v in value] if isinstance(value, list) else [(name, value)]
+        return out
+
+    def toggled(self, facet: str, value) -> "SearchRequest":
+        """A copy with ``value`` added to ``facet``'s values, or taken out when chosen."""
+        current = getattr(self, facet)
+        chosen = [v for v in current if same_value(v, value)]
+        values = [v for v in current if not same_value(v, value)] if chosen else [*current, value]
+        return self.changed(**{facet: tuple(values)})
+
+
+def same_value(a, b) -> bool:
+    """Two values of a facet are one: years as numbers, names by slug."""
+    return a == b if isinstance(a, int) or isinstance(b, int) else slug(str(a)) == slug(str(b))
 
 
 def _integer(args, name: str, low: int, high: int, what: str) -> int | None:
@@ -72,7 +95,30 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def _text(args, name: str) -> str:
     """A text parameter, control characters blanked (they are never typed)."""
-    return " ".join(_CONTROL.sub(" ", args.get(name) or "").split())
+    return _clean(args.get(name) or "")
+
+
+def _clean(text: str) -> str:
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _all(args, name: str) -> list[str]:
+    """Every value of a repeated parameter (``?issuer=A&issuer=B``), blanks out."""
+    values = args.getlist(name) if hasattr(args, "getlist") else [args.get(name) or ""]
+    values = [_clean(v) for v in values if _clean(v)]
+    if len(values) > MAX_VALUES:
+        raise BadParameter(f"Quá nhiều giá trị lọc ({len(values)}, tối đa {MAX_VALUES}).")
+    for value in values:
+        if len(value) > MAX_VALUE_CHARS:
+            raise BadParameter(f"Giá trị lọc quá dài ({len(value)} ký tự, tối đa {MAX_VALUE_CHARS}).")
+    return values
+
+
+def _years(args) -> tuple[int, ...]:
+    out = []
+    for text in _all(args, "year"):
+        out.append(_integer({"year": text}, "year", *YEARS, "Năm"))
+    return tuple(out)
 
 
 def parse_search_args(args) -> SearchRequest:
@@ -80,19 +126,11 @@ def parse_search_args(args) -> SearchRequest:
     q = _text(args, "q")
     if len(q) > MAX_QUERY_CHARS:
         raise BadParameter(f"Câu tìm kiếm quá dài ({len(q)} ký tự, tối đa {MAX_QUERY_CHARS}).")
-    year = _integer(args, "year", *YEARS, "Năm")
     year_from = _integer(args, "year_from", *YEARS, "Năm bắt đầu")
     year_to = _integer(args, "year_to", *YEARS, "Năm kết thúc")
-    if year is not None and (year_from is not None or year_to is not None):
-        raise BadParameter("Chọn một năm hoặc một khoảng năm, không chọn cả hai.")
     if year_from is not None and year_to is not None and year_from > year_to:
         raise BadParameter(f"Khoảng năm không hợp lệ: từ {year_from} đến {year_to}.")
-    text = {}
-    for name in TEXT_FILTERS:
-        value = _text(args, name)
-        if len(value) > MAX_VALUE_CHARS:
-            raise BadParameter(f"Giá trị lọc quá dài ({len(value)} ký tự, tối đa {MAX_VALUE_CHARS}).")
-        text[name] = value
+    values = {f.name: tuple(_all(args, f.name)) for f in FACETS if f.name != "year"}
     sort = (args.get("sort") or "relevance").strip()
     if sort not in SORTS:
         raise BadParameter(f"Cách sắp xếp không hợp lệ: “{sort[:40]}” (dùng: {', '.join(SORTS)}).")
@@ -101,14 +139,21 @@ def parse_search_args(args) -> SearchRequest:
         raise BadParameter(f"Cách gộp không hợp lệ: “{group[:40]}” (dùng: {', '.join(GROUPINGS)}).")
     page = _integer(args, "page", 1, MAX_PAGE, "Số trang") or 1
     per_page = _integer(args, "per_page", 1, MAX_PER_PAGE, "Số kết quả mỗi trang") or DEFAULT_LIMIT
-    return SearchRequest(
-        q=q.strip(),
-        year=year,
-        year_from=year_from,
-        year_to=year_to,
-        sort=sort,
-        page=page,
-        per_page=per_page,
-        group=group,
-        **text,
-    )
+    try:
+        wanted = SearchRequest(
+            q=q.strip(),
+            year=_years(args),
+            year_from=year_from,
+            year_to=year_to,
+            date_from=_text(args, "date_from")[:40],
+            date_to=_text(args, "date_to")[:40],
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            group=group,
+            **values,
+        )
+        wanted.check()
+    except FilterError as error:
+        raise BadParameter(str(error)) from None
+    return wanted

@@ -22,14 +22,15 @@ from dataclasses import dataclass, field, replace
 
 from whoosh import query as wq
 
-from analyzers import syllables
+from analyzers import folded_analyzer, syllables
 from analyzers.abbreviations import load_abbreviations
 from analyzers.datafiles import cached_data
 from analyzers.docnumber import LooseNumber, find_loose_numbers, find_numbers
 from analyzers.filters import segment_labels
 from analyzers.normalize import fold, has_diacritics, nfc
 from indexer.citations import DOC_TYPES, type_codes
-from indexer.schema import BODY_FIELDS, CONTEXT_FIELDS, HEAD_FIELDS
+from indexer.schema import BODY_FIELDS, CONTEXT_FIELDS, HEAD_FIELDS, slug
+from search_app.facets import BY_NAME
 
 MAX_QUERY_CHARS = 1000
 # What a document page marks of a query: a pasted paragraph gives hundreds
@@ -340,6 +341,41 @@ def units_of(run: list[str], names: list[tuple[str, ...]] = ()) -> list[Unit]:
 
 
 NUMBER_FIELDS = ("number", "head_cites", "cites", "path_cites")
+
+
+def whoosh_filters(filters) -> dict[str, wq.Query]:
+    """Each restricting facet of ``filters`` as a stock Whoosh filter: what
+    ``facets.filter_masks`` selects, for comparing with Whoosh's own search.
+    An issuer is matched as part of a name; a facet the index has no field
+    for (signer, a range of days) raises ValueError."""
+    parts = {}
+    for name, values in filters.chosen().items():
+        facet = BY_NAME.get(name)
+        if facet is None or facet.index_key is None:
+            raise ValueError(f"no index field filters {name}")
+        if name == "year":
+            low, high = filters.year_from, filters.year_to
+            ranges = [wq.NumericRange("year", v, v) for v in values] or [wq.NumericRange("year", low, high)]
+            parts[name] = wq.Or(ranges)
+        elif facet.kind == "name":
+            phrases = [[t.text for t in folded_analyzer()(v)] for v in values]
+            parts[name] = wq.Or([wq.Phrase("issuer", terms) for terms in phrases])
+        elif facet.kind == "citation":
+            parts[name] = cited_query([find_numbers(v, query=True)[0].key for v in values])
+        else:
+            parts[name] = wq.Or([wq.Term(facet.index_key, slug(v)) for v in values])
+    return parts
+
+
+def whoosh_filter(filters) -> wq.Query | None:
+    """All of ``filters`` as one stock Whoosh filter (None: no filter)."""
+    parts = list(whoosh_filters(filters).values())
+    return wq.And(parts) if parts else None
+
+
+def cited_query(keys: list[str]) -> wq.Query:
+    """The sections citing any of the numbers ``keys``."""
+    return wq.Or([wq.Term("cites", key) for key in keys])
 
 
 def number_anywhere(key: str) -> wq.Query:

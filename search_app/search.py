@@ -13,19 +13,19 @@ import numpy as np
 from whoosh import collectors
 from whoosh import query as wq
 
-from analyzers import folded_analyzer, syllable_analyzer, syllables
+from analyzers import syllable_analyzer, syllables
 from analyzers.docnumber import find_numbers
 from analyzers.filters import segmenter
 from analyzers.normalize import fold
 from indexer.access import PUBLIC
-from indexer.citations import DOC_TYPES, type_for_code
-from indexer.issuers import LEVELS
-from indexer.schema import BODY_FIELDS, slug
+from indexer.schema import BODY_FIELDS
 from indexer.store import OpenIndex
-from indexer.topics import load_topics
 from search_app.access import Viewer, readable_sections
 from search_app.corrector import TWO_EDITS_FROM, corrector_for
-from search_app.query import BuiltQuery, QueryError, build_query, exclusion_query, number_anywhere, parse_query
+from search_app.facets import COUNTED, FilterError, Filters, filter_masks
+from search_app.query import (
+    BuiltQuery, QueryError, build_query, cited_query, exclusion_query, number_anywhere, parse_query,
+)  # fmt: skip
 from search_app.engine import Engine, Matches, engine_for, thread_searcher
 from search_app.rerank import RERANK_DEPTH, rerank
 from search_app.sections import Columns, place_finder, section_columns, topic_labels
@@ -55,75 +55,10 @@ MAX_MORE_SHOWN = 20  # other passages of a group listed under its best one
 # Grouped, the best RERANK_DEPTH places are re-ranked, read from at most
 # this many times as many sections.
 PLACES_READ = 4
-FACETS = ("year", "issuer", "level", "province", "doc_type", "topic")
 DOCUMENT_FIELDS = (
     "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "issuer_level", "province", "signer",
     "mark",
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Filters:
-    year: int | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-    issuer: str = ""
-    level: str = ""  # the issuer's: Trung ương, Tỉnh, Huyện, Cơ sở
-    province: str = ""
-    doc_type: str = ""
-    topic: str = ""
-    cites: str = ""  # a document number: the sections citing it
-
-    def parts(self) -> dict[str, wq.Query]:
-        """One Whoosh filter per facet it restricts ("year" covers the range).
-
-        Filters restrict, they never add query text. Kept apart so facet
-        counts can leave out their own facet's filter."""
-        parts: dict[str, wq.Query] = {}
-        if self.year is not None:
-            parts["year"] = wq.NumericRange("year", self.year, self.year)
-        elif self.year_from is not None or self.year_to is not None:
-            if None not in (self.year_from, self.year_to) and self.year_from > self.year_to:
-                raise QueryError(f"Khoảng năm không hợp lệ: {self.year_from}–{self.year_to}.")
-            parts["year"] = wq.NumericRange("year", self.year_from, self.year_to)
-        if self.issuer.strip():
-            terms = [t.text for t in folded_analyzer()(self.issuer)]
-            if not terms:
-                raise QueryError(f"Cơ quan ban hành không hợp lệ: “{self.issuer}”.")
-            parts["issuer"] = wq.Phrase("issuer", terms) if len(terms) > 1 else wq.Term("issuer", terms[0])
-        # A type may be given by its code in numbers: "KL" for Kết luận.
-        doc_type = type_for_code(self.doc_type.strip()) or self.doc_type
-        for value, name, fieldname in (
-            (self.level, "level", "issuer_level"),
-            (self.province, "province", "province"),
-            (doc_type, "doc_type", "doc_type"),
-            (self.topic, "topic", "topics"),
-        ):
-            if value.strip():
-                key = slug(value)
-                if not key:
-                    raise QueryError(f"Giá trị lọc không hợp lệ: “{value}”.")
-                parts[name] = wq.Term(fieldname, key)
-        if self.cites.strip():
-            numbers = find_numbers(self.cites, query=True)
-            if len(numbers) != 1:
-                raise QueryError(f"Số ký hiệu không hợp lệ: “{self.cites}” (ví dụ: 69-KL/TU).")
-            parts["cites"] = wq.Term("cites", numbers[0].key)
-        for value, labels, what in (
-            (doc_type, [label for label, _ in DOC_TYPES], "loại văn bản"),
-            (self.topic, [t.label for t in load_topics()], "chủ đề"),
-            (self.level, list(LEVELS), "cấp ban hành"),
-        ):
-            # Closed lists: a typo gets the list, not an empty result.
-            if value.strip() and slug(value) not in {slug(label) for label in labels}:
-                raise QueryError(f"Không có {what} “{value}”. Các giá trị: {'; '.join(labels)}.")
-        return parts
-
-    def query(self) -> wq.Query | None:
-        parts = list(self.parts().values())
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 @dataclass
@@ -446,43 +381,6 @@ def _attempts(parsed):
             yield _Attempt(False, match_all, note or FOLDED_NOTE)
 
 
-def _contains(sequence: list[str], part: list[str]) -> bool:
-    n = len(part)
-    return any(sequence[i : i + n] == part for i in range(len(sequence) - n + 1))
-
-
-def _filter_masks(filters: Filters, parts: dict, columns: Columns, engine: Engine, searcher, base) -> dict:
-    """Each filter as the sections it allows (bool by document number) among
-    ``base``, from the per-section columns; what the Whoosh filter ``parts``
-    would select."""
-    masks = {}
-    facets = columns.facets
-    for name in parts:
-        if name == "year":
-            low = filters.year if filters.year is not None else filters.year_from
-            high = filters.year if filters.year is not None else filters.year_to
-            mask = columns.years > 0
-            if low is not None:
-                mask &= columns.years >= low
-            if high is not None:
-                mask &= columns.years <= high
-        elif name == "issuer":
-            # An issuer's whole name (a facet link) means that issuer alone,
-            # not every issuer whose name contains it ("Văn phòng Tỉnh ủy"
-            # within "Văn phòng Tỉnh ủy Lai Châu"); part of a name, all of them.
-            mask = facets["issuer"].slug_mask(slug(filters.issuer))
-            if not mask.any():
-                folded = folded_analyzer()
-                wanted = [t.text for t in folded(filters.issuer)]
-                mask = facets["issuer"].mask(lambda value: _contains([t.text for t in folded(value)], wanted))
-        elif name == "cites":
-            mask = engine.evaluate(searcher, parts[name]).matched
-        else:
-            mask = facets[name].slug_mask(parts[name].text)  # the part is a Term on the slug
-        masks[name] = mask & base
-    return masks
-
-
 def _all_but(masks: dict, size: int, left_out: str = "") -> np.ndarray:
     """Sections every filter allows, ``left_out``'s aside."""
     allowed = np.ones(size, dtype=bool)
@@ -756,13 +654,17 @@ def search_page(
     _check_choice(group, GROUPINGS, "Cách gộp")
     page = max(1, int(page))
     per_page = max(1, min(int(per_page), MAX_LIMIT))
-    parts = (filters := filters or Filters()).parts()
+    filters = filters or Filters()
+    try:
+        filters.check()
+    except FilterError as error:
+        raise QueryError(str(error)) from None
     engine = engine_for(index, BM25_B, BM25_K1)
     searcher = thread_searcher(index, BM25_B, BM25_K1)
     columns = section_columns(index, engine, searcher)
     notes: list[str] = []
     base = readable_sections(index, columns, viewer)
-    masks = _filter_masks(filters, parts, columns, engine, searcher, base)
+    masks = filter_masks(filters, columns, lambda keys: engine.evaluate(searcher, cited_query(keys)).matched, base)
     if not text.strip():
         parsed, built, near, partial = None, None, None, False
         matches = Matches(base.copy(), np.zeros(engine.size))
@@ -772,7 +674,7 @@ def search_page(
     matched = matches.matched
     kept = matched & _all_but(masks, engine.size)
     total = int(np.count_nonzero(kept))
-    without, facets = _counts(matched, kept, masks, parts, columns, engine.size)
+    without, facets = _counts(matched, kept, masks, columns, engine.size)
     keys, sizes, groups = _groups(columns, group, kept, total)
     shown, others = _page_sections(
         kept, total, near, matches, columns, sort, keys, groups, (page - 1) * per_page, page * per_page, searcher,
@@ -799,12 +701,12 @@ def search_page(
     )
 
 
-def _counts(matched, kept, masks: dict, parts: dict, columns: Columns, size: int):
+def _counts(matched, kept, masks: dict, columns: Columns, size: int):
     """The total were each filter dropped, and each facet's counts: those
     leave out the facet's own filter, so a chosen year still shows the others."""
-    without = {name: int(np.count_nonzero(matched & _all_but(masks, size, name))) for name in parts}
+    without = {name: int(np.count_nonzero(matched & _all_but(masks, size, name))) for name in masks}
     facets = {}
-    for facet in FACETS:
+    for facet in COUNTED:
         counts = columns.facets[facet].counts(matched & _all_but(masks, size, facet) if facet in masks else kept)
         facets[facet] = _facet_list(facet, counts, columns.facets[facet].sort_keys)
     return without, facets

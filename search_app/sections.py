@@ -14,6 +14,7 @@ from analyzers.normalize import fold
 from indexer.schema import slug
 from indexer.store import OpenIndex
 from indexer.topics import load_topics
+from search_app.facets import FACETS
 
 
 @cached_data
@@ -23,7 +24,7 @@ def topic_labels() -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class Facet:
+class FacetColumn:
     """One facet as arrays: each section's value as a code into ``values``
     (-1: none), or for a many-valued facet (topics) a section × value matrix."""
 
@@ -71,8 +72,9 @@ class Columns:
     live: np.ndarray  # bool[N]: not deleted
     document_of: np.ndarray  # int32[N]: the section's place in the catalog, -1 for none
     parent: np.ndarray  # int32[N]: the section's group (its parent heading's), 0…groups-1, for grouping results
-    facets: dict[str, Facet]
+    facets: dict[str, FacetColumn]
     years: np.ndarray  # int32[N], 0 when unknown
+    days: np.ndarray  # int32[N]: the date as yyyymmdd, 0 when the day is unknown
     date_rank: np.ndarray  # int32[N]: order of date_key
     doc_rank: np.ndarray  # int32[N]: order of doc_id
     position: np.ndarray  # int32[N]
@@ -90,6 +92,12 @@ def _codes(keys: list) -> tuple[np.ndarray, list]:
     code_of = {v: i for i, v in enumerate(values)}
     codes = np.fromiter((code_of.get(k, -1) for k in keys), dtype=np.int32, count=len(keys))
     return codes, values
+
+
+def _day(value) -> int:
+    """``2021-04-09`` → 20210409; anything else (a year alone, none) → 0."""
+    text = str(value or "")
+    return int(text.replace("-", "")) if len(text) == 10 and text[4] == "-" and text[7] == "-" else 0
 
 
 def _by_section(per_document: np.ndarray, document_of: np.ndarray) -> np.ndarray:
@@ -140,21 +148,22 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
         if doc_id in number_of:
             document_of[ids] = number_of[doc_id]
     facets = {}
-    for name, key in (("year", "year"), ("issuer", "issuer"), ("level", "issuer_level"),
-                      ("province", "province"), ("doc_type", "doc_type")):  # fmt: skip
-        codes, values = _codes([d.get(key) for d in documents])
-        facets[name] = Facet(values, codes=_by_section(codes, document_of))
+    for facet in FACETS:
+        if facet.counted and facet.catalog_key:
+            codes, values = _codes([d.get(facet.catalog_key) for d in documents])
+            facets[facet.name] = FacetColumn(values, codes=_by_section(codes, document_of))
     labels = topic_labels()
     slugs = sorted(reader.field_terms("topics"), key=lambda t: labels.get(t, t))
     matrix = np.zeros((engine.size, len(slugs)), dtype=bool)
     for column, topic in enumerate(slugs):
         ids, _ = engine.postings(searcher, "topics", topic)
         matrix[ids, column] = True
-    facets["topic"] = Facet([labels.get(t, t) for t in slugs], matrix=matrix)
+    facets["topic"] = FacetColumn([labels.get(t, t) for t in slugs], matrix=matrix)
     date_keys = [d.get("date") or (f"{d['year']:04d}" if d.get("year") else "") for d in documents]
     date_rank, _ = _codes(date_keys)
     doc_rank, _ = _codes([d["doc_id"] for d in documents])
     years = np.array([d.get("year") or 0 for d in documents] + [0], dtype=np.int32)[document_of]
+    days = np.array([_day(d.get("date")) for d in documents] + [0], dtype=np.int32)[document_of]
     position = np.array(list(reader.column_reader("position")), dtype=np.int32)
     return Columns(
         parent=_parents(documents, document_of, position),
@@ -162,6 +171,7 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
         document_of=document_of,
         facets=facets,
         years=years,
+        days=days,
         date_rank=_by_section(date_rank, document_of),
         doc_rank=_by_section(doc_rank, document_of),
         position=position,

@@ -10,16 +10,16 @@ from werkzeug.exceptions import HTTPException
 from indexer.access import PUBLIC
 from indexer.metadata import display_date
 from indexer.reader import UnreadableFile
-from indexer.schema import slug
 from indexer.store import IndexDamaged, IndexMissing
 from search_app.accounts import ACTION_LABELS, ORIGINAL, VIEW
 from search_app.access import may_read, readable_documents
 from search_app.auth import accounts, audit, audit_search, search_wait, too_many, viewer
 from search_app.checker import DraftTooLong, check_text, read_draft, summary
 from search_app.citing import document_citation, passage_citation
-from search_app.labels import FACET_LABELS, GROUP_LABELS, SORT_LABELS, source_label
+from search_app.facets import BY_NAME, COUNTED, FACETS
+from search_app.labels import GROUP_LABELS, SORT_LABELS, source_label
 from search_app.documents import document_sections, find_document, original_file, readable_cited_by, readable_cites
-from search_app.params import BadParameter, SearchRequest, parse_search_args
+from search_app.params import BadParameter, SearchRequest, parse_search_args, same_value
 from search_app.present import passage_item, permalink
 from search_app.query import (
     MAX_MARKED_SYLLABLES, MAX_QUERY_CHARS, BuiltQuery, QueryError, build_query, first_syllables, parse_query,
@@ -27,7 +27,7 @@ from search_app.query import (
 from search_app.render import (
     in_quotes, marked, page_label, quote_from, render_text, section_label, short,
 )
-from search_app.search import FACETS, MAX_HIGHLIGHTS, find_highlights, highlight_spans, search_page
+from search_app.search import MAX_HIGHLIGHTS, find_highlights, highlight_spans, search_page
 
 blueprint = Blueprint("views", __name__)
 blueprint.add_app_template_filter(short)
@@ -49,43 +49,43 @@ def _index():
     return current_app.extensions["tracuu_index"].get()
 
 
-def _selected(wanted: SearchRequest, facet: str, value) -> bool:
-    if facet == "year":
-        return wanted.year == value
-    current = getattr(wanted, facet)
-    return bool(current) and slug(current) == slug(str(value))
-
-
 def _facet_groups(wanted: SearchRequest, facets: dict, link) -> list[dict]:
+    """Each counted facet's values with counts; a value's link adds it to
+    the facet's chosen values (OR) or takes it out."""
     groups = []
-    for facet in FACETS:
+    for facet in COUNTED:
+        chosen = getattr(wanted, facet)
         values = []
         for value, count in facets.get(facet, []):
-            chosen = _selected(wanted, facet, value)
-            change = {facet: (None if facet == "year" else "") if chosen else value}
-            values.append({"value": value, "count": count, "selected": chosen, "url": link(**change)})
-        current = wanted.year if facet == "year" else getattr(wanted, facet)
-        if current not in (None, "") and not any(v["selected"] for v in values):
-            # A chosen value with nothing left stays visible, so it can be cleared.
-            clear = {facet: None if facet == "year" else ""}
-            values.insert(0, {"value": current, "count": 0, "selected": True, "url": link(**clear)})
-        groups.append({"name": facet, "label": FACET_LABELS[facet], "options": values})
+            selected = any(same_value(value, c) for c in chosen)
+            values.append({"value": value, "count": count, "selected": selected, "url": link(wanted.toggled(facet, value))})
+        for current in chosen:
+            if not any(v["selected"] and same_value(v["value"], current) for v in values):
+                # A chosen value with nothing left stays visible, so it can be cleared.
+                values.insert(0, {"value": current, "count": 0, "selected": True, "url": link(wanted.toggled(facet, current))})
+        groups.append({"name": facet, "label": BY_NAME[facet].label, "options": values, "chosen": len(chosen)})
     return groups
 
 
 def _active_filters(wanted: SearchRequest, link, without: dict) -> list[dict]:
-    """What the filters are, each with the link that drops it."""
+    """What the filters are, one chip per value, each with the link that drops
+    it; ``without``: the count were the facet's filter dropped."""
     active = []
-    if wanted.year is not None:
-        active.append(("year", f"Năm {wanted.year}", link(year=None)))
-    elif wanted.year_from is not None or wanted.year_to is not None:
+    if wanted.year_from is not None or wanted.year_to is not None:
         low, high = wanted.year_from or "…", wanted.year_to or "…"
-        active.append(("year", f"Năm {low}–{high}", link(year_from=None, year_to=None)))
-    for facet in ("issuer", "level", "province", "doc_type", "topic", "cites"):
-        if getattr(wanted, facet):
-            active.append((facet, f"{FACET_LABELS[facet]}: {getattr(wanted, facet)}", link(**{facet: ""})))
+        active.append(("year", f"Năm {low}–{high}", link(wanted.changed(year_from=None, year_to=None))))
+    if wanted.date_from or wanted.date_to:
+        low = display_date(wanted.date_from) if wanted.date_from else "…"
+        high = display_date(wanted.date_to) if wanted.date_to else "…"
+        active.append(("date", f"Ngày ban hành {low}–{high}", link(wanted.changed(date_from="", date_to=""))))
+    for f in FACETS:
+        for value in getattr(wanted, f.name):
+            text = f"Năm {value}" if f.name == "year" else f"{f.label}: {value}"
+            active.append((f.name, text, link(wanted.toggled(f.name, value))))
+    chips = [name for name, _, _ in active]
+    # Dropping one of a facet's several values finds fewer, not more.
     return [
-        {"name": name, "text": text, "clear_url": url, "without": without.get(name)}
+        {"name": name, "text": text, "clear_url": url, "without": without.get(name) if chips.count(name) == 1 else None}
         for name, text, url in active
     ]
 
@@ -109,8 +109,9 @@ def home():
         return _search_error(str(error))
     index = _index()
 
-    def link(**changes):
-        return url_for("views.home", **wanted.changed(**changes).args())
+    def link(changed=None, **changes):
+        """The page with ``changed`` (a SearchRequest) or ``changes`` to this one."""
+        return url_for("views.home", **(changed or wanted.changed(**changes)).args())
 
     landing = not wanted.q and not wanted.has_filters
     if not landing:
@@ -143,7 +144,7 @@ def home():
         page_sizes=[
             {"size": size, "url": link(per_page=size), "selected": size == page.per_page} for size in PAGE_SIZES
         ],
-        topic_url=lambda topic: link(topic=topic),
+        topic_url=lambda topic: link(topic=(topic,)),
         groupings=[
             {"label": label, "url": link(group=key), "selected": key == page.grouped}
             for key, label in GROUP_LABELS.items()

@@ -2,7 +2,6 @@
 says it writes: the indexer finds the intended sections, metadata and
 citations in the generated documents."""
 
-from pathlib import Path
 
 import pytest
 

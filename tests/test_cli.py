@@ -122,7 +122,7 @@ def test_a_broken_data_file_is_one_line_not_a_traceback(capsys, monkeypatch, ind
     def broken():
         raise DataFileError("indexer/data/topics.toml: mỗi [[topic]] cần label và danh sách cues")
 
-    monkeypatch.setattr("search_app.search.load_topics", broken)
+    monkeypatch.setattr("search_app.facets.load_topics", broken)
     code, _, err = run(capsys, "search", "dân vận", "--topic", "Rừng", "--index-dir", str(index_root))
     assert code == 1
     assert err == "Lỗi: tệp dữ liệu hỏng: indexer/data/topics.toml: mỗi [[topic]] cần label và danh sách cues\n"

@@ -15,7 +15,7 @@ from indexer.schema import build_schema
 from indexer.segments import BLOCK_POSTINGS, WorkerSegmentWriter, codec
 from search_app.engine import posting_extent
 
-from .conftest import CORPUS, ROOT
+from .conftest import CORPUS
 
 
 from bench import generate_corpus

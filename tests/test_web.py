@@ -334,7 +334,7 @@ def test_unknown_document_is_404(client, doc_id):
 def test_api_search_shape(client):
     data = get_json(client, "/api/search?q=dân+vận&per_page=3")
     assert list(data)[:4] == ["query", "total", "page", "per_page"]
-    assert set(data["facets"]) == {"year", "issuer", "level", "province", "doc_type", "topic"}
+    assert set(data["facets"]) == {"year", "issuer", "level", "province", "doc_type", "signer", "topic"}
     result = data["results"][0]
     assert set(result) == {
         "doc_id", "section_id", "heading", "path", "text", "snippet_html", "score", "url",
