@@ -282,6 +282,9 @@ def data_state() -> dict[str, str]:
     return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() if f.exists() else "" for f in DATA_FILES}
 
 
+FIRST_BUILD = "chưa có chỉ mục"  # the full reason of a first build
+
+
 @dataclass
 class _Previous:
     """The live index a build starts from, as far as it can."""
@@ -304,7 +307,7 @@ def _previous(corpus_dir: Path, index_root: Path, data: dict, full: bool) -> _Pr
     except store.IndexDamaged as error:
         problem, catalog = str(error), None
     except store.IndexMissing:
-        return _Previous(full_reason="chưa có chỉ mục")
+        return _Previous(full_reason=FIRST_BUILD)
     if problem:
         return _Previous(full_reason=f"chỉ mục hiện tại bị hỏng: {problem}")
     was = _Previous(documents=len(catalog.get("documents", ())), corpus_dir=catalog.get("corpus_dir", ""))

@@ -299,7 +299,7 @@ def _waiting(holder: str) -> None:
 
 
 def _build(corpus_dir: Path, index_dir: Path, full: bool = False, wait: bool = True) -> int:
-    from indexer.build import EmptyCorpus, build_index
+    from indexer.build import FIRST_BUILD, EmptyCorpus, build_index
     from indexer.store import BuildLocked
 
     try:
@@ -320,7 +320,9 @@ def _build(corpus_dir: Path, index_dir: Path, full: bool = False, wait: bool = T
     except OSError as error:
         print(f"Lỗi: không lập được chỉ mục: {error.strerror or error}: {error.filename}", file=sys.stderr)
         return EXIT_FAILURE
-    if report.full_reason:
+    if report.full_reason == FIRST_BUILD:
+        print("Lập chỉ mục lần đầu.")
+    elif report.full_reason:
         print(f"Lập lại toàn bộ chỉ mục ({report.full_reason}).")
     else:
         line = (

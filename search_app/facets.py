@@ -36,7 +36,8 @@ class Facet:
     what: str  # the facet inside a sentence
     # How a value selects sections: "year" (a number), "name" (an issuer:
     # its whole name, else every name containing it), "value" (by slug),
-    # "topic" (sections tagged with it), "citation" (sections citing a number).
+    # "words" (every word in the value), "number" (a document number, however
+    # spaced), "topic" (sections tagged with it), "citation" (sections citing a number).
     kind: str
     catalog_key: str | None = None  # the catalog document field holding the value
     index_key: str | None = None  # the index field holding the value's slug (year: the number)
@@ -64,7 +65,11 @@ FACETS: tuple[Facet, ...] = (
     Facet("province", "Tỉnh, thành phố", "tỉnh, thành phố", "value", catalog_key="province", index_key="province"),
     Facet("signer", "Người ký", "người ký", "value", catalog_key="signer"),
     Facet("topic", "Chủ đề", "chủ đề", "topic", index_key="topics", closed=_topic_labels),
-    Facet("cites", "Dẫn chiếu", "số ký hiệu được dẫn chiếu", "citation", index_key="cites", counted=False,
+    Facet("number", "Số ký hiệu", "số ký hiệu", "number", catalog_key="number", counted=False,
+          help="số ký hiệu của văn bản: 69-KL/TU"),
+    Facet("title", "Trích yếu có", "trích yếu", "words", catalog_key="title", counted=False,
+          help="các từ có trong trích yếu"),
+    Facet("cites", "Trích dẫn văn bản", "số ký hiệu được trích dẫn", "citation", index_key="cites", counted=False,
           help="số ký hiệu: các đoạn trích dẫn văn bản này"),
 )  # fmt: skip
 BY_NAME = {f.name: f for f in FACETS}
@@ -139,7 +144,7 @@ class _FilterRules:
 
 
 def _check_value(f: Facet, value) -> None:
-    if f.kind == "citation":
+    if f.kind in ("citation", "number"):
         if len(find_numbers(str(value), query=True)) != 1:
             raise FilterError(f"Số ký hiệu không hợp lệ: “{value}” (ví dụ: 69-KL/TU).")
     elif f.kind != "year" and not slug(str(value)):
@@ -206,17 +211,31 @@ def _day_mask(days: np.ndarray, low: str, high: str) -> np.ndarray:
 
 
 def _value_mask(f: Facet, column, value) -> np.ndarray:
+    if f.kind == "number":
+        key = find_numbers(value, query=True)[0].key
+        return column.mask_by("number", _number_key, lambda found: found == key)
+    if f.kind == "words":
+        wanted = set(_folded(value))
+        return column.mask_by("words", lambda title: set(_folded(title)), lambda found: wanted <= found)
     if f.kind == "name":
         # An issuer's whole name (a facet link) means that issuer alone,
         # not every issuer whose name contains it ("Văn phòng Tỉnh ủy"
         # within "Văn phòng Tỉnh ủy Lai Châu"); part of a name, all of them.
         mask = column.slug_mask(slug(value))
         if not mask.any():
-            folded = folded_analyzer()
-            wanted = [t.text for t in folded(value)]
-            mask = column.mask(lambda name: _contains([t.text for t in folded(name)], wanted))
+            wanted = _folded(value)
+            mask = column.mask_by("folded", _folded, lambda name: _contains(name, wanted))
         return mask
     return column.slug_mask(slug(str(value)))
+
+
+def _folded(text: str) -> list[str]:
+    return [t.text for t in folded_analyzer()(text)]
+
+
+def _number_key(text: str) -> str:
+    found = find_numbers(text, query=True)
+    return found[0].key if found else ""
 
 
 def _contains(sequence: list[str], part: list[str]) -> bool:

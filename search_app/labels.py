@@ -31,5 +31,6 @@ def source_label(source: str) -> str:
     return SOURCE_LABELS.get(source, source)
 
 
-SORT_LABELS = {"relevance": "Liên quan nhất", "date": "Mới nhất", "oldest": "Cũ nhất"}
+SORT_LABELS = {"relevance": "Liên quan nhất", "date": "Mới nhất", "oldest": "Cũ nhất", "number": "Theo số ký hiệu"}
+VIEW_LABELS = {"passages": "Đoạn văn", "documents": "Văn bản"}
 GROUP_LABELS = {"parent": "theo mục", "document": "theo văn bản", "none": "không gộp"}

@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 from indexer.schema import slug
 from search_app.facets import FACETS, FILTER_FIELDS, FilterError, Filters
 from search_app.query import MAX_QUERY_CHARS
-from search_app.search import DEFAULT_LIMIT, GROUPINGS, SORTS
+from search_app.labels import GROUP_LABELS, SORT_LABELS, VIEW_LABELS
+from search_app.search import DEFAULT_LIMIT
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
@@ -31,6 +32,7 @@ class SearchRequest(Filters):
     page: int = 1
     per_page: int = DEFAULT_LIMIT
     group: str = "parent"  # GROUPINGS: one passage per parent heading by default
+    view: str = "passages"  # VIEWS: passages, or the matching documents as a table
 
     @property
     def filters(self) -> Filters:
@@ -114,6 +116,15 @@ def _all(args, name: str) -> list[str]:
     return values
 
 
+def _choice(args, name: str, labels: dict, what: str, default: str = "relevance") -> str:
+    """One of ``labels``' keys; the message names each choice as people read it."""
+    value = (args.get(name) or default).strip()
+    if value not in labels:
+        choices = "; ".join(f"{key} ({label})" for key, label in labels.items())
+        raise BadParameter(f"{what} không hợp lệ: “{value[:40]}”. Chọn một trong: {choices}.")
+    return value
+
+
 def _years(args) -> tuple[int, ...]:
     out = []
     for text in _all(args, "year"):
@@ -131,12 +142,9 @@ def parse_search_args(args) -> SearchRequest:
     if year_from is not None and year_to is not None and year_from > year_to:
         raise BadParameter(f"Khoảng năm không hợp lệ: từ {year_from} đến {year_to}.")
     values = {f.name: tuple(_all(args, f.name)) for f in FACETS if f.name != "year"}
-    sort = (args.get("sort") or "relevance").strip()
-    if sort not in SORTS:
-        raise BadParameter(f"Cách sắp xếp không hợp lệ: “{sort[:40]}” (dùng: {', '.join(SORTS)}).")
-    group = (args.get("group") or "parent").strip()
-    if group not in GROUPINGS:
-        raise BadParameter(f"Cách gộp không hợp lệ: “{group[:40]}” (dùng: {', '.join(GROUPINGS)}).")
+    sort = _choice(args, "sort", SORT_LABELS, "Cách sắp xếp")
+    group = _choice(args, "group", GROUP_LABELS, "Cách gộp", default="parent")
+    view = _choice(args, "view", VIEW_LABELS, "Cách xem", default="passages")
     page = _integer(args, "page", 1, MAX_PAGE, "Số trang") or 1
     per_page = _integer(args, "per_page", 1, MAX_PER_PAGE, "Số kết quả mỗi trang") or DEFAULT_LIMIT
     try:
@@ -151,6 +159,7 @@ def parse_search_args(args) -> SearchRequest:
             page=page,
             per_page=per_page,
             group=group,
+            view=view,
             **values,
         )
         wanted.check()

@@ -63,6 +63,7 @@ def passage_item(passage: Passage, state: dict | None = None, style: Style | Non
         # For the page only.
         "_heading_html": marked(passage.heading, passage.heading_highlights),
         "_snippet": snippet,
+        "_snippet_text": passage.snippet,
         "_label": label,
         "_open_url": url_for(
             "views.document", doc_id=passage.doc_id, _anchor=section or None, **(state or {})

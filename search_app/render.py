@@ -65,21 +65,40 @@ def _inline(text: str, spans: Spans, note_href) -> Markup:
         return marked(text, spans)
     out, last = [], 0
     for match in SUPERSCRIPT_RUN.finditer(text):
-        href = note_href(from_superscript(match.group(0)))
-        if href is None:
+        found = note_href(from_superscript(match.group(0)))
+        if found is None:
             continue
+        href, anchor = found
         out.append(marked(text[last : match.start()], _clip(spans, last, match.start())))
         # The plain digit inside <sup>: a superscript character would shrink twice.
-        out.append(Markup('<sup><a href="{}" class="fn">{}</a></sup>').format(href, from_superscript(match.group(0))))
+        link = Markup('<sup><a href="{}" class="fn"{}>{}</a></sup>')
+        out.append(link.format(href, Markup(' id="{}"').format(anchor) if anchor else "", from_superscript(match.group(0))))
         last = match.end()
     out.append(marked(text[last:], _clip(spans, last, len(text))))
     return Markup("").join(out)
 
 
+_ENUMERATOR = re.compile(r"^\s*(?:\(?[0-9]{1,3}[).]|\(?[a-zđ][).]|[IVXLC]{1,6}\.|[-+•])(?:[0-9]+[.)])*\s*")
+
+
+def run_in_label(heading: str, text: str) -> str | None:
+    """The heading's number ("(1)", "2.", "a)") when the rest of the heading is
+    the beginning of ``text`` (the parser took the first sentence as the
+    heading): "" for a heading without a number, None when the heading is
+    not repeated by the text."""
+    lead = _ENUMERATOR.match(heading)
+    number = lead.group(0).strip() if lead else ""
+    words = heading[lead.end() if lead else 0 :].rstrip("…").strip()
+    if len(words) < 12 or not text.lstrip().startswith(words):
+        return None
+    return number
+
+
 def render_text(text: str, spans: Spans = (), note_href=None) -> Markup:
     """A section's clean text as paragraphs, lists and tables.
 
-    ``note_href(marker)`` gives the link for a footnote marker, or None."""
+    ``note_href(marker)`` gives the link for a footnote marker and the id
+    the marker takes (the note links back to it; "" for none), or None."""
     spans = _disjoint(spans)
     lines, offset = [], 0
     for line in text.split("\n"):

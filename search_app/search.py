@@ -47,7 +47,7 @@ SOFT_AND_BELOW = 20  # strict matches
 # BM25 length normalisation: 0.9 (Whoosh's default is 0.75) ranks long
 # sections that mention many query words in passing lower (docs/benchmark-journal.md).
 BM25_B, BM25_K1 = 0.9, 1.2
-SORTS = ("relevance", "date", "oldest")  # date: newest first
+SORTS = ("relevance", "date", "oldest", "number")  # date: newest first; number: by số ký hiệu
 # Results one per parent heading (an article's clauses, a section's items),
 # one per document, or every passage.
 GROUPINGS = ("parent", "document", "none")
@@ -584,11 +584,15 @@ def _outline_entry(columns: Columns, index: OpenIndex, docnum: int) -> dict:
 def _page_order(kept: np.ndarray, scores: np.ndarray, columns: Columns, sort: str, stop: int):
     """Document numbers of the first ``stop`` kept sections in order: by
     score (ties by document number, as Whoosh orders them), or newest first
-    and, within a document, in reading order (oldest first for "oldest")."""
+    and, within a document, in reading order (oldest first for "oldest"), or
+    by the documents' numbers."""
     found = np.flatnonzero(kept)
     if sort in ("date", "oldest"):
         sign = -1 if sort == "date" else 1
         order = np.lexsort((columns.position[found], columns.doc_rank[found], sign * columns.date_rank[found]))
+        return found[order][:stop]
+    if sort == "number":
+        order = np.lexsort((columns.position[found], columns.doc_rank[found], columns.number_rank[found]))
         return found[order][:stop]
     if len(found) > stop:
         # Only the best ``stop`` need sorting; ties at the cut are kept.
@@ -650,15 +654,7 @@ def search_page(
 
     An empty ``text`` lists the sections the filters allow, newest first.
     Raises QueryError for a query or filter that cannot be searched."""
-    _check_choice(sort, SORTS, "Cách sắp xếp")
-    _check_choice(group, GROUPINGS, "Cách gộp")
-    page = max(1, int(page))
-    per_page = max(1, min(int(per_page), MAX_LIMIT))
-    filters = filters or Filters()
-    try:
-        filters.check()
-    except FilterError as error:
-        raise QueryError(str(error)) from None
+    page, per_page, filters = _checked(sort, group, page, per_page, filters)
     engine = engine_for(index, BM25_B, BM25_K1)
     searcher = thread_searcher(index, BM25_B, BM25_K1)
     columns = section_columns(index, engine, searcher)
@@ -699,6 +695,18 @@ def search_page(
         grouped=group if keys is not None else "none",
         groups=groups,
     )
+
+
+def _checked(sort: str, group: str, page: int, per_page: int, filters: Filters | None):
+    """The page's arguments in bounds; QueryError for a choice or filter that cannot be used."""
+    _check_choice(sort, SORTS, "Cách sắp xếp")
+    _check_choice(group, GROUPINGS, "Cách gộp")
+    filters = filters or Filters()
+    try:
+        filters.check()
+    except FilterError as error:
+        raise QueryError(str(error)) from None
+    return max(1, int(page)), max(1, min(int(per_page), MAX_LIMIT)), filters
 
 
 def _counts(matched, kept, masks: dict, columns: Columns, size: int):

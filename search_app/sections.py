@@ -4,7 +4,8 @@ query."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -31,6 +32,7 @@ class FacetColumn:
     values: list
     codes: np.ndarray | None = None  # int32[N]
     matrix: np.ndarray | None = None  # bool[N, len(values)]
+    derived: dict = field(default_factory=dict, compare=False)  # mask_by's derived values
 
     def counts(self, selected: np.ndarray) -> dict:
         if self.matrix is not None:
@@ -52,6 +54,14 @@ class FacetColumn:
     def mask(self, wanted) -> np.ndarray:
         """Sections bearing any of the values ``wanted`` (a predicate on values)."""
         return self._bearing([bool(wanted(v)) for v in self.values])
+
+    def mask_by(self, name: str, derive, wanted) -> np.ndarray:
+        """``mask`` with the predicate on ``derive(value)``, derived once per
+        index generation under ``name`` (folded words, number keys)."""
+        derived = self.derived.get(name)
+        if derived is None:
+            derived = self.derived[name] = [derive(str(v)) for v in self.values]
+        return self._bearing([bool(wanted(d)) for d in derived])
 
     def slug_mask(self, key: str) -> np.ndarray:
         """Sections bearing the value whose slug is ``key`` (a filter's)."""
@@ -77,6 +87,7 @@ class Columns:
     days: np.ndarray  # int32[N]: the date as yyyymmdd, 0 when the day is unknown
     date_rank: np.ndarray  # int32[N]: order of date_key
     doc_rank: np.ndarray  # int32[N]: order of doc_id
+    number_rank: np.ndarray  # int32[N]: order of the document's number (69-KL/TU after 8-KL/TU), none last
     position: np.ndarray  # int32[N]
 
 
@@ -92,6 +103,14 @@ def _codes(keys: list) -> tuple[np.ndarray, list]:
     code_of = {v: i for i, v in enumerate(values)}
     codes = np.fromiter((code_of.get(k, -1) for k in keys), dtype=np.int32, count=len(keys))
     return codes, values
+
+
+def _number_key(number) -> tuple:
+    """Numbers in the order people count them: 8-KL/TU before 69-KL/TU,
+    then by the rest (type, issuer, year); documents without one last."""
+    text = str(number or "")
+    found = re.match(r"\d+", text)
+    return (not text, int(found.group()) if found else 0, fold(text))
 
 
 def _day(value) -> int:
@@ -149,7 +168,7 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
             document_of[ids] = number_of[doc_id]
     facets = {}
     for facet in FACETS:
-        if facet.counted and facet.catalog_key:
+        if facet.catalog_key:
             codes, values = _codes([d.get(facet.catalog_key) for d in documents])
             facets[facet.name] = FacetColumn(values, codes=_by_section(codes, document_of))
     labels = topic_labels()
@@ -162,6 +181,9 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
     date_keys = [d.get("date") or (f"{d['year']:04d}" if d.get("year") else "") for d in documents]
     date_rank, _ = _codes(date_keys)
     doc_rank, _ = _codes([d["doc_id"] for d in documents])
+    by_number = sorted(range(len(documents)), key=lambda i: _number_key(documents[i].get("number")))
+    number_rank = np.zeros(len(documents), dtype=np.int32)
+    number_rank[by_number] = np.arange(len(documents), dtype=np.int32)
     years = np.array([d.get("year") or 0 for d in documents] + [0], dtype=np.int32)[document_of]
     days = np.array([_day(d.get("date")) for d in documents] + [0], dtype=np.int32)[document_of]
     position = np.array(list(reader.column_reader("position")), dtype=np.int32)
@@ -174,6 +196,7 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
         days=days,
         date_rank=_by_section(date_rank, document_of),
         doc_rank=_by_section(doc_rank, document_of),
+        number_rank=_by_section(number_rank, document_of),
         position=position,
     )
 

@@ -17,7 +17,7 @@ from search_app.auth import accounts, audit, audit_search, search_wait, too_many
 from search_app.checker import DraftTooLong, check_text, read_draft, summary
 from search_app.citing import document_citation, passage_citation
 from search_app.facets import BY_NAME, COUNTED, FACETS
-from search_app.labels import GROUP_LABELS, SORT_LABELS, source_label
+from search_app.labels import GROUP_LABELS, SORT_LABELS, VIEW_LABELS, source_label
 from search_app.documents import document_sections, find_document, original_file, readable_cited_by, readable_cites
 from search_app.params import BadParameter, SearchRequest, parse_search_args, same_value
 from search_app.present import passage_item, permalink
@@ -25,9 +25,11 @@ from search_app.query import (
     MAX_MARKED_SYLLABLES, MAX_QUERY_CHARS, BuiltQuery, QueryError, build_query, first_syllables, parse_query,
 )
 from search_app.render import (
-    in_quotes, marked, page_label, quote_from, render_text, section_label, short,
+    in_quotes, marked, page_label, quote_from, render_text, run_in_label, section_label, short,
 )
-from search_app.search import MAX_HIGHLIGHTS, find_highlights, highlight_spans, search_page
+from search_app.tables import row as table_row
+from search_app.tables import to_csv, to_xlsx
+from search_app.search import MAX_HIGHLIGHTS, MAX_LIMIT, find_highlights, highlight_spans, search_page
 
 blueprint = Blueprint("views", __name__)
 blueprint.add_app_template_filter(short)
@@ -35,6 +37,7 @@ blueprint.add_app_template_filter(in_quotes)
 blueprint.add_app_template_filter(page_label)
 FACET_SHOWN = 8  # values per facet before "more"
 PAGE_SIZES = (10, 20, 50)
+NEWEST_SHOWN = 8  # documents listed on the landing page
 
 
 @blueprint.app_context_processor
@@ -108,21 +111,14 @@ def home():
     except BadParameter as error:
         return _search_error(str(error))
     index = _index()
-
-    def link(changed=None, **changes):
-        """The page with ``changed`` (a SearchRequest) or ``changes`` to this one."""
-        return url_for("views.home", **(changed or wanted.changed(**changes)).args())
-
-    landing = not wanted.q and not wanted.has_filters
+    landing = not wanted.q and not wanted.has_filters and wanted.view == "passages"
     if not landing:
         wait = search_wait()
         if wait:
             return _search_error(too_many(wait), wanted, 429)
     reader = viewer()
     try:
-        page = search_page(
-            index, wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page, reader, wanted.group
-        )
+        page = _page_of(index, wanted, reader)
     except QueryError as error:
         return _search_error(str(error), wanted)
     current_app.extensions["tracuu_recent"].add(wanted.q, wanted.filters)
@@ -133,28 +129,116 @@ def home():
         landing=landing,
         page=page,
         items=[] if landing else [passage_item(p, wanted.args()) for p in page.passages],
-        facets=_facet_groups(wanted, page.facets, link),
-        facet_shown=FACET_SHOWN,
-        active=_active_filters(wanted, link, page.without),
-        clear_all=url_for("views.home", **SearchRequest(q=wanted.q).args()),
-        sorts=[
-            {"label": label, "url": link(sort=key), "selected": key == page.sort}
-            for key, label in SORT_LABELS.items()
-        ],
-        page_sizes=[
+        archive=_archive(index, reader) if landing else None,
+        kept_filters=_kept_filters(wanted),
+        doc_types=BY_NAME["doc_type"].closed(),
+        display_date=display_date,
+        **_controls(wanted, page),
+    )
+
+
+def _page_of(index, wanted: SearchRequest, reader):
+    """The search page's results: the documents view is the passages grouped by document."""
+    group = "document" if wanted.view == "documents" else wanted.group
+    return search_page(index, wanted.q, wanted.filters, wanted.sort, wanted.page, wanted.per_page, reader, group)
+
+
+def _controls(wanted: SearchRequest, page) -> dict:
+    """The links that change the results: facets, chips, sorts, views, pages."""
+
+    def link(changed=None, **changes):
+        """The page with ``changed`` (a SearchRequest) or ``changes`` to this one."""
+        return url_for("views.home", **(changed or wanted.changed(**changes)).args())
+
+    def choices(labels: dict, name: str, current) -> list[dict]:
+        return [{"label": label, "url": link(**{name: key}), "selected": key == current} for key, label in labels.items()]
+
+    return {
+        "facets": _facet_groups(wanted, page.facets, link),
+        "facet_shown": FACET_SHOWN,
+        "active": _active_filters(wanted, link, page.without),
+        "clear_all": url_for("views.home", **SearchRequest(q=wanted.q, view=wanted.view).args()),
+        "sorts": choices(SORT_LABELS, "sort", page.sort),
+        "views": choices(VIEW_LABELS, "view", wanted.view),
+        "page_sizes": [
             {"size": size, "url": link(per_page=size), "selected": size == page.per_page} for size in PAGE_SIZES
         ],
-        topic_url=lambda topic: link(topic=(topic,)),
-        groupings=[
-            {"label": label, "url": link(group=key), "selected": key == page.grouped}
-            for key, label in GROUP_LABELS.items()
-        ],
-        pages=_pages(page.page, page.pages),
-        page_url=lambda number: url_for("views.home", **wanted.changed(page=number).args()),
-        suggestion_url=link(q=page.suggestion) if page.suggestion else "",
-        documents=readable_documents(index, reader) if landing else [],
-        display_date=display_date,
-    )
+        "topic_url": lambda topic: link(topic=(topic,)),
+        "groupings": choices(GROUP_LABELS, "group", page.grouped),
+        "pages": _pages(page.page, page.pages),
+        "page_url": lambda number: link(page=number),
+        "suggestion_url": link(q=page.suggestion) if page.suggestion else "",
+        "export_urls": {kind: url_for("views.export", kind=kind, **wanted.changed().args()) for kind in EXPORTS},
+    }
+
+
+def _kept_filters(wanted: SearchRequest) -> str:
+    """The link dropping the filters when a new query from the box kept them
+    (the box sends the query it replaced as ``from_q``), else ""."""
+    previous = request.args.get("from_q")
+    if previous is None or previous.strip() == wanted.q or not wanted.has_filters:
+        return ""
+    return url_for("views.home", **SearchRequest(q=wanted.q, view=wanted.view).args())
+
+
+def _archive(index, reader) -> dict:
+    """What the landing page says of the archive the reader may read."""
+    documents = readable_documents(index, reader)
+    years = [d["year"] for d in documents if d.get("year")]
+    types: dict[str, int] = {}
+    for d in documents:
+        types[d.get("doc_type") or "Khác"] = types.get(d.get("doc_type") or "Khác", 0) + 1
+    newest = sorted(documents, key=lambda d: d.get("date") or str(d.get("year") or ""), reverse=True)
+    built = index.catalog.get("built_at")
+    return {
+        "documents": len(documents),
+        "sections": sum(len(d.get("sections", ())) for d in documents),
+        "years": (min(years), max(years)) if years else None,
+        "types": sorted(types.items(), key=lambda item: -item[1]),
+        "type_url": lambda label: url_for("views.home", view="documents", doc_type=label),
+        "newest": newest[:NEWEST_SHOWN],
+        "all_url": url_for("views.home", view="documents", sort="date"),
+        "updated": time.strftime("%H:%M ngày %d/%m/%Y", time.localtime(built)) if built else "",
+    }
+
+
+EXPORTS = ("csv", "xlsx")
+MAX_EXPORT_ROWS = 5_000
+
+
+@blueprint.get("/export.<kind>")
+def export(kind: str):
+    """The result list of the search in the URL, every page of it (up to
+    MAX_EXPORT_ROWS rows), as a spreadsheet; only what the reader may read."""
+    if kind not in EXPORTS:
+        abort(404)
+    try:
+        wanted = parse_search_args(request.args)
+    except BadParameter as error:
+        return _search_error(str(error))
+    wait = search_wait()
+    if wait:
+        return _search_error(too_many(wait), wanted, 429)
+    index, reader, rows = _index(), viewer(), []
+    try:
+        for number in range(1, MAX_EXPORT_ROWS // MAX_LIMIT + 1):
+            page = _page_of(index, wanted.changed(page=number, per_page=MAX_LIMIT), reader)
+            rows += [table_row(passage_item(p)) for p in page.passages]
+            if number >= page.pages:
+                break
+    except QueryError as error:
+        return _search_error(str(error), wanted)
+    audit_search(wanted)
+    shown = page.groups if page.grouped != "none" else page.total
+    title = f"Kết quả tìm “{wanted.q}”" if wanted.q else "Danh sách theo bộ lọc"
+    note = f"Xuất {len(rows)} trên {shown} kết quả (tối đa {MAX_EXPORT_ROWS})." if len(rows) < shown else ""
+    if kind == "csv":
+        body, media_type = to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body, media_type = to_xlsx(rows, title, note), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = current_app.response_class(body, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="ket-qua-tim-kiem.{kind}"'
+    return response
 
 
 def _search_error(message: str, wanted: SearchRequest | None = None, status: int = 400):
@@ -222,6 +306,7 @@ def document(doc_id: str):
     shown = [_shown_section(meta, s, built, highlight_notes) for s in sections]
     headings = {s.section_id: s.heading for s in sections}
     cited, citing = _cited(index, meta, headings, reader), _citing(index, meta, reader)
+    state = _search_state()
     by_section: dict[str, list[dict]] = {}
     for group in cited:
         for section_id, _ in group["sections"]:
@@ -242,7 +327,9 @@ def document(doc_id: str):
         document_link=permalink(meta["doc_id"]),
         document_cited=document_citation(meta),
         original=original_file(index, meta),
-        back_url=url_for("views.home", **_search_state()),
+        back_url=url_for("views.home", **state),
+        back_q=state.get("q", ""),
+        search_state=[(name, v) for name, value in state.items() for v in (value if isinstance(value, list) else [value])],
     )
 
 
@@ -255,21 +342,38 @@ def _shown_section(meta: dict, s, built, highlight_notes: list[str]) -> dict:
     label = section_label(s.heading, s.path) if s.section_id != "mo-dau" else ""
     quoted = quote_from(s.text, spans)
     markers = {n["marker"] for n in s.footnotes}
+    referenced: set[str] = set()
 
     def note_href(marker):
-        return f"#fn-{s.section_id}-{marker}" if marker in markers else None
+        """The note's link; the marker's first occurrence is where the note links back to."""
+        if marker not in markers:
+            return None
+        anchor = "" if marker in referenced else f"fnref-{s.section_id}-{marker}"
+        referenced.add(marker)
+        return f"#fn-{s.section_id}-{marker}", anchor
 
+    heading_spans = highlight_spans(s.heading, built)
+    run_in = run_in_label(s.heading, s.text)
+    notes = [(n, highlight_spans(n["text"], built)) for n in s.footnotes]
     return {
         "section": s,
-        "heading_html": marked(s.heading, highlight_spans(s.heading, built)),
+        "heading_html": marked(s.heading, heading_spans),
+        # A heading that is the text's own first words is shown as its
+        # number only, run into the text, as the document prints it.
+        "run_in": run_in,
         "text_html": render_text(s.text, spans, note_href),
         "notes": [
-            {"marker": n["marker"], "html": marked(n["text"], highlight_spans(n["text"], built))}
-            for n in s.footnotes
+            {
+                "marker": n["marker"],
+                "html": marked(n["text"], note_spans),
+                "back": f"#fnref-{s.section_id}-{n['marker']}" if n["marker"] in referenced else "",
+            }
+            for n, note_spans in notes
         ],
         "citation": passage_citation(meta, label, quoted, permalink(meta["doc_id"], s.section_id))
         if s.text.strip() else "",
-        "hits": len(spans),
+        # Every mark the section shows: heading (unless run in), text, notes.
+        "hits": len(spans) + (len(heading_spans) if run_in is None and s.level > 0 else 0) + sum(len(n[1]) for n in notes),
     }
 
 

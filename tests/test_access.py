@@ -3,10 +3,12 @@
 member. For each surface a document can show through, the outsider and
 nobody must not see it, and the member must (so that each test can fail)."""
 
+import io
 import re
 import shutil
 import time
 
+import openpyxl
 import pytest
 
 from indexer.build import build_index
@@ -153,7 +155,7 @@ def test_api_documents(clients, who):
 def test_cited_by_and_inferred_values_on_a_readable_page(clients, who):
     page = clients[who].get(f"/doc/{CITED}").get_data(as_text=True)
     assert (SECRET in page) == _sees(who)
-    assert ("Văn bản dẫn chiếu đến" in page) == _sees(who)
+    assert ("Được trích dẫn bởi" in page) == _sees(who)
     assert ("426-BC/HU" in page) == _sees(who)
 
 
@@ -427,3 +429,33 @@ def test_users_command(tmp_path, capsys, monkeypatch):
     assert main(["users", "remove", "an", "--index-dir", root]) == 0
     assert main(["users", "remove", "an", "--index-dir", root]) == 1
     assert main(["audit", "--since", "1d", "--index-dir", root]) == 0
+
+
+@pytest.mark.parametrize("who", USERS)
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_exported_result_lists_hold_only_readable_documents(clients, who, kind):
+    for query in (f"q={ONLY_IN_SECRET}", "view=documents", "q=d%C3%A2n+v%E1%BA%ADn"):
+        response = clients[who].get(f"/export.{kind}?{query}")
+        assert response.status_code == 200
+        if kind == "csv":
+            text = response.get_data().decode("utf-8-sig")
+        else:
+            sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+            text = "\n".join(" ".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True))
+        assert (f"/doc/{SECRET}" in text) == _sees(who), query
+        assert ("426-BC/HU" in text) == _sees(who), query
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_documents_view_landing_and_new_filters_show_only_readable_documents(deployment, clients, who):
+    from indexer.store import open_current
+
+    meta = open_current(deployment).documents[SECRET]
+    table = clients[who].get("/?view=documents").get_data(as_text=True)
+    assert (f"/doc/{SECRET}" in table) == _sees(who)
+    landing = clients[who].get("/").get_data(as_text=True)
+    assert f"<strong>{5 if _sees(who) else 4}</strong> văn bản" in landing
+    data = _json(clients[who], "/api/search?q=d%C3%A2n+v%E1%BA%ADn")
+    assert (meta["signer"] in {f["value"] for f in data["facets"]["signer"]}) == _sees(who)
+    for query in (f"number={meta['number']}", "title=" + "+".join(meta["title"].split()[:6]), f"signer={meta['signer']}"):
+        assert (_json(clients[who], f"/api/search?{query}")["total"] > 0) == _sees(who), query

@@ -137,3 +137,93 @@ def test_filters_take_one_value_or_several():
     assert Filters(issuer=["A", " A ", ""]).issuer == ("A",)
     with pytest.raises(FilterError):
         Filters(date_to="31/02/2024")
+
+
+def test_a_number_and_title_words_filter_documents(client):
+    assert found(client, "number=69+-+KL/TU")[1] == {K69}
+    assert found(client, "title=biên+giới+dân+vận")[1] == {K69}  # any order, without the rest of the title
+    assert found(client, "title=bien+gioi")[1] == {K69}  # without diacritics
+    assert found(client, "title=biên+giới+rừng")[0] == 0
+
+
+def test_the_documents_view_is_one_row_per_document(client):
+    page = client.get("/?q=69-KL/TU&view=documents").get_data(as_text=True)
+    rows = re.findall(r"<tr>\s*<td class=\"number\">(.*?)</td>.*?<td class=\"count\">(\d+)</td>", page, re.S)
+    assert dict(rows) == {"69-KL/TU": "1", "426-BC/HU": "25"}  # 25 of 001's sections cite 69-KL/TU
+    assert "<strong>2</strong> văn bản có đoạn khớp" in page
+    by_number = client.get("/?q=tỉnh&view=documents&sort=number").get_data(as_text=True)
+    numbers = [n for n in re.findall(r'<td class="number">(.*?)</td>', by_number)]
+    assert numbers[:3] == ["68-KH/ĐU", "69-KL/TU", "426-BC/HU"] and set(numbers[3:]) == {"—"}
+    everything = client.get("/?view=documents").get_data(as_text=True)
+    assert everything.count('<td class="number">') == 5
+
+
+def test_the_landing_page_describes_the_archive(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "<strong>5</strong> văn bản" in page and "từ năm 2015 đến năm 2026" in page
+    assert "Cập nhật lúc" in page and "Xem tất cả 5 văn bản" in page
+    assert re.search(r"Báo cáo \(2\)", page)
+
+
+def test_a_new_query_from_the_box_says_it_kept_the_filters(client):
+    page = client.get("/?q=rừng&doc_type=Báo+cáo&from_q=dân+vận").get_data(as_text=True)
+    assert "Vẫn đang áp dụng bộ lọc của lần tìm trước" in page
+    (dropped,) = links(page, "trong toàn bộ kho")
+    assert dropped == {"q": ["rừng"]}
+    # The box itself sends the query it replaces when filters are on.
+    assert 'name="from_q" value="rừng"' in page
+    for same in ("/?q=rừng&doc_type=Báo+cáo&from_q=rừng", "/?q=rừng&doc_type=Báo+cáo", "/?q=rừng&from_q=x"):
+        assert "Vẫn đang áp dụng" not in client.get(same).get_data(as_text=True)
+
+
+def test_sort_and_view_errors_name_the_choices_in_vietnamese(client):
+    response = client.get("/api/search?q=x&sort=ngay")
+    assert response.status_code == 400
+    assert "date (Mới nhất)" in response.get_json()["error"]
+
+
+def test_result_lists_export_every_page_as_csv_and_xlsx(client):
+    import csv
+    import io
+
+    import openpyxl
+
+    total = client.get("/api/search?q=dân+tộc&per_page=1").get_json()["groups"]
+    assert total > 10  # more than one page of the default 10
+    response = client.get("/export.csv?q=dân+tộc")
+    assert response.headers["Content-Disposition"].endswith('ket-qua-tim-kiem.csv"')
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Số ký hiệu", "Ngày", "Loại"] and len(rows) == total + 1
+    assert all(r[-1].startswith("http://localhost/doc/") for r in rows[1:])
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/export.xlsx?q=dân+tộc").get_data())).active
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[0][0] == "Kết quả tìm “dân tộc”" and cells[2][0] == "Số ký hiệu"
+    assert [list(map(lambda v: "" if v is None else str(v), r)) for r in cells[3:]] == rows[1:]
+    documents = list(csv.reader(io.StringIO(client.get("/export.csv?view=documents").get_data().decode("utf-8-sig"))))
+    assert len(documents) == 6
+
+
+def test_an_exported_cell_is_never_a_formula():
+    from search_app.tables import to_csv
+
+    text = to_csv([["=HYPERLINK(\"x\")", "+1", "- một ý", "-1+2", "@SUM(A1)", 3]]).decode("utf-8-sig")
+    assert text.splitlines()[1] == "\"'=HYPERLINK(\"\"x\"\")\",'+1,- một ý,'-1+2,'@SUM(A1),3"
+
+
+def test_a_heading_that_is_the_first_sentence_is_not_repeated(client):
+    page = client.get(f"/doc/{K69}").get_data(as_text=True)
+    heading = re.search(r'<h4 class="run-in" aria-label="(\(1\) Vận động nhân dân[^"]*)">\(1\)</h4>', page)
+    assert heading, "the item's number alone, its words once, in the text"
+    section = page[page.rindex("<section", 0, heading.start()):page.index("</section>", heading.start())]
+    shown = re.sub(r"<[^>]+>", " ", re.sub(r"<textarea.*?</textarea>", "", section, flags=re.S))
+    assert shown.count("Vận động nhân dân đẩy mạnh phát triển kinh tế") == 1
+
+
+def test_footnotes_link_back_and_hit_counts_are_the_marks_shown(client):
+    page = client.get(f"/doc/{B426}?q=rừng").get_data(as_text=True)
+    refs = re.findall(r'<a href="#fn-([^"]+)" class="fn" id="fnref-([^"]+)"', page)
+    backs = re.findall(r'<a class="fn-back" href="#fnref-([^"]+)"', page)
+    assert refs and all(a == b for a, b in refs) and sorted(backs) == sorted(b for _, b in refs)
+    article = page[page.index("<article"):page.index("</article>")]
+    count = int(re.search(r'class="hit-count">(\d+) chỗ khớp', page).group(1))
+    assert count == article.count("<mark>") > 0

@@ -1,6 +1,6 @@
-// Copy buttons for citations. Without JavaScript the citation stays readable
-// (and selectable) in its <details> box; this only adds one-click copying.
+// Small conveniences; every page works without JavaScript.
 "use strict";
+document.documentElement.classList.add("js");
 
 function announce(text) {
   const status = document.getElementById("status");
@@ -21,7 +21,7 @@ async function copyText(area) {
   }
 }
 
-document.addEventListener("DOMContentLoaded", () => {
+function copyButtons() {
   for (const button of document.querySelectorAll("button.copy[data-copy]")) {
     const area = document.getElementById(button.dataset.copy);
     if (!area) continue;
@@ -38,4 +38,92 @@ document.addEventListener("DOMContentLoaded", () => {
       }, 2500);
     });
   }
+}
+
+// On a phone the filters open from a button above the results.
+function filtersToggle() {
+  const button = document.querySelector(".filters-toggle");
+  const panel = document.getElementById("facets");
+  if (!button || !panel) return;
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const open = panel.classList.toggle("open");
+    button.setAttribute("aria-expanded", String(open));
+  });
+}
+
+// "/" focuses the search box, as in most search tools.
+function slashToSearch() {
+  const box = document.getElementById("q");
+  if (!box) return;
+  document.addEventListener("keydown", (event) => {
+    const typing = event.target.closest("input, textarea, select, [contenteditable]");
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  });
+}
+
+function printButtons() {
+  for (const button of document.querySelectorAll("button.print")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+}
+
+// On a document page: next/previous across the marked hits, starting from
+// the section the reader arrived at.
+function hitNavigation() {
+  const nav = document.querySelector(".hit-nav");
+  if (!nav) return;
+  const hits = Array.from(document.querySelectorAll(".document .section mark"));
+  const at = nav.querySelector(".hit-at");
+  const prev = nav.querySelector(".hit-prev");
+  const next = nav.querySelector(".hit-next");
+  if (!hits.length) return;
+  let current = -1;
+  const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+  if (target) {
+    const inside = hits.findIndex((mark) => target.contains(mark));
+    if (inside >= 0) current = inside;
+  }
+  function show(index, scroll) {
+    if (current >= 0) hits[current].classList.remove("current");
+    current = (index + hits.length) % hits.length;
+    hits[current].classList.add("current");
+    at.textContent = `${current + 1}/${hits.length}`;
+    if (scroll) hits[current].scrollIntoView({ block: "center" });
+  }
+  for (const element of [prev, next, at]) element.hidden = false;
+  prev.addEventListener("click", () => show(current - 1, true));
+  next.addEventListener("click", () => show(current + 1, true));
+  if (current >= 0) show(current, false);
+  else at.textContent = `0/${hits.length}`;
+}
+
+// On a phone the contents open from a button in the reading tools.
+function tocToggle() {
+  const button = document.querySelector(".toc-toggle");
+  const toc = document.getElementById("toc");
+  if (!button || !toc) return;
+  button.hidden = false;
+  function set(open) {
+    toc.classList.toggle("open", open);
+    button.setAttribute("aria-expanded", String(open));
+  }
+  button.addEventListener("click", () => set(!toc.classList.contains("open")));
+  toc.addEventListener("click", (event) => {
+    if (event.target.closest("a")) set(false);
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  copyButtons();
+  hitNavigation();
+  tocToggle();
+  filtersToggle();
+  slashToSearch();
+  printButtons();
 });
