@@ -226,7 +226,7 @@ def add():
         flash(f"Đã thêm vào tập trích dẫn: {document_citation(meta)}"
               + (f", {section_label(section.heading, section.path)}" if section_id != OPENING_ID else "") + ".")
     else:
-        flash(f"Tập trích dẫn đã đủ {MAX_ITEMS} mục; hãy xuất hoặc bỏ bớt trước khi thêm.")
+        flash(f"Tập trích dẫn đã đủ {MAX_ITEMS} trích dẫn; hãy xuất hoặc xóa bớt trước khi thêm.")
     return _back(url_for("basket.page"))
 
 
@@ -250,10 +250,10 @@ def _item_id() -> int:
 def edit():
     text = (request.form.get("quote") or "").replace("\r\n", "\n").strip()
     if not text:
-        flash("Trích dẫn không được để trống; muốn bỏ mục thì bấm “Bỏ”.")
+        flash("Đoạn trích không được để trống; muốn bỏ trích dẫn này thì bấm “Xóa”.")
     else:
         baskets().edit(owner(), _item_id(), text)
-        flash("Đã lưu trích dẫn đã sửa.")
+        flash("Đã lưu đoạn trích.")
     return redirect(url_for("basket.page"))
 
 
@@ -273,7 +273,7 @@ def remove():
 def clear():
     if owner():
         baskets().clear(owner())
-    flash("Đã làm trống tập trích dẫn.")
+    flash("Đã xóa hết trích dẫn.")
     return redirect(url_for("basket.page"))
 
 

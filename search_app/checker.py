@@ -19,7 +19,7 @@ from pathlib import Path
 from analyzers.normalize import fold_key
 from indexer.citations import extract_citations
 from indexer.issuers import canonical_issuer
-from indexer.reader import DOCUMENT_SUFFIXES, read_document
+from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, read_document
 from search_app.access import Viewer, readable
 
 OK, MISMATCH, UNKNOWN = "ok", "mismatch", "unknown"
@@ -140,9 +140,13 @@ def read_draft(data: bytes, filename: str) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"du-thao{suffix}"
         path.write_bytes(data)
-        # A draft is typed text: a scan's OCR (seconds a page) or a long PDF
-        # would hold a web thread for minutes.
-        return read_document(path, ocr=False, max_pages=MAX_DRAFT_PAGES).text
+        try:
+            # A draft is typed text: a scan's OCR (seconds a page) or a long PDF
+            # would hold a web thread for minutes.
+            return read_document(path, ocr=False, max_pages=MAX_DRAFT_PAGES).text
+        except UnreadableFile as error:
+            # Named as the user named it, not by the temporary copy's path.
+            raise UnreadableFile(Path(Path(filename or "").name or path.name), error.reason) from None
 
 
 def summary(checked: list[Checked]) -> dict[str, int]:

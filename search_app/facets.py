@@ -69,12 +69,12 @@ FACETS: tuple[Facet, ...] = (
           help="số ký hiệu của văn bản: 69-KL/TU"),
     Facet("title", "Trích yếu có", "trích yếu", "words", catalog_key="title", counted=False,
           help="các từ có trong trích yếu"),
-    Facet("cites", "Trích dẫn văn bản", "số ký hiệu được trích dẫn", "citation", index_key="cites", counted=False,
-          help="số ký hiệu: các đoạn trích dẫn văn bản này"),
+    Facet("cites", "Dẫn chiếu văn bản số", "số ký hiệu được dẫn chiếu", "citation", index_key="cites", counted=False,
+          help="số ký hiệu: các đoạn dẫn chiếu văn bản đó"),
 )  # fmt: skip
 BY_NAME = {f.name: f for f in FACETS}
 COUNTED = tuple(f.name for f in FACETS if f.counted)
-DATE_FORMAT_HELP = "ngày dạng 2021-04-09 hoặc 09/4/2021"
+DATE_FORMAT_HELP = "ngày dạng 09/4/2021 hoặc 2021-04-09"
 
 
 def _values(value) -> tuple:

@@ -120,8 +120,7 @@ def _choice(args, name: str, labels: dict, what: str, default: str = "relevance"
     """One of ``labels``' keys; the message names each choice as people read it."""
     value = (args.get(name) or default).strip()
     if value not in labels:
-        choices = "; ".join(f"{key} ({label})" for key, label in labels.items())
-        raise BadParameter(f"{what} không hợp lệ: “{value[:40]}”. Chọn một trong: {choices}.")
+        raise BadParameter(f"{what} không hợp lệ: “{value[:40]}”. Chọn một trong: {', '.join(labels.values())}.")
     return value
 
 

@@ -18,7 +18,7 @@ from analyzers.docnumber import find_numbers
 from analyzers.filters import segmenter
 from analyzers.normalize import fold
 from indexer.access import PUBLIC
-from indexer.schema import BODY_FIELDS
+from indexer.schema import BODY_FIELDS, slug
 from indexer.store import OpenIndex
 from search_app.access import Viewer, readable_sections
 from search_app.corrector import TWO_EDITS_FROM, corrector_for
@@ -55,6 +55,9 @@ MAX_MORE_SHOWN = 20  # other passages of a group listed under its best one
 # Grouped, the best RERANK_DEPTH places are re-ranked, read from at most
 # this many times as many sections.
 PLACES_READ = 4
+# Values a facet lists (the most frequent): a choice among thousands of
+# signers is made by typing the name (advanced search), not by scrolling.
+MAX_FACET_VALUES = 50
 DOCUMENT_FIELDS = (
     "doc_id", "title", "doc_type", "number", "date", "year", "issuer", "issuer_level", "province", "signer",
     "mark",
@@ -601,10 +604,13 @@ def _page_order(kept: np.ndarray, scores: np.ndarray, columns: Columns, sort: st
     return found[np.lexsort((found, -scores[found]))][:stop]
 
 
-def _facet_list(facet: str, counts: dict, sort_keys: dict) -> list[tuple[object, int]]:
+def _facet_list(facet: str, counts: dict, sort_keys: dict, chosen=()) -> list[tuple[object, int]]:
+    """Years newest first; other values most frequent first, the first
+    MAX_FACET_VALUES and any chosen one."""
     if facet == "year":
         return sorted(counts.items(), key=lambda item: -item[0])
-    return sorted(counts.items(), key=lambda item: (-item[1], sort_keys[item[0]]))
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], sort_keys[item[0]]))
+    return [item for n, item in enumerate(ordered) if n < MAX_FACET_VALUES or slug(str(item[0])) in chosen]
 
 
 
@@ -670,7 +676,7 @@ def search_page(
     matched = matches.matched
     kept = matched & _all_but(masks, engine.size)
     total = int(np.count_nonzero(kept))
-    without, facets = _counts(matched, kept, masks, columns, engine.size)
+    without, facets = _counts(matched, kept, masks, columns, engine.size, filters)
     keys, sizes, groups = _groups(columns, group, kept, total)
     shown, others = _page_sections(
         kept, total, near, matches, columns, sort, keys, groups, (page - 1) * per_page, page * per_page, searcher,
@@ -709,14 +715,17 @@ def _checked(sort: str, group: str, page: int, per_page: int, filters: Filters |
     return max(1, int(page)), max(1, min(int(per_page), MAX_LIMIT)), filters
 
 
-def _counts(matched, kept, masks: dict, columns: Columns, size: int):
+def _counts(matched, kept, masks: dict, columns: Columns, size: int, filters: Filters):
     """The total were each filter dropped, and each facet's counts: those
-    leave out the facet's own filter, so a chosen year still shows the others."""
+    leave out the facet's own filter, so a chosen year still shows the others.
+    A facet lists its MAX_FACET_VALUES most frequent values, and those chosen."""
     without = {name: int(np.count_nonzero(matched & _all_but(masks, size, name))) for name in masks}
     facets = {}
     for facet in COUNTED:
-        counts = columns.facets[facet].counts(matched & _all_but(masks, size, facet) if facet in masks else kept)
-        facets[facet] = _facet_list(facet, counts, columns.facets[facet].sort_keys)
+        selected = matched & _all_but(masks, size, facet) if facet in masks else kept
+        chosen = {slug(str(v)) for v in getattr(filters, facet)}
+        counts = columns.facets[facet].counts(selected, MAX_FACET_VALUES, chosen)
+        facets[facet] = _facet_list(facet, counts, columns.facets[facet].sort_keys, chosen)
     return without, facets
 
 
@@ -782,7 +791,7 @@ def _resolve(text: str, engine: Engine, searcher, base, notes: list[str]):
     if unknown and (parsed.chunks or parsed.phrases or parsed.either):
         # A number no document bears or cites must not take the query over: the words do the work.
         parsed = replace(parsed, numbers=[key for key in parsed.numbers if key not in unknown])
-        notes.append(f"Không có văn bản nào mang hoặc dẫn chiếu số {', '.join(unknown)}; tìm theo các từ.")
+        notes.append(f"Không có văn bản nào có số ký hiệu hoặc dẫn chiếu đến số {', '.join(unknown)}; đã tìm theo từ khóa.")
     allowed = base
     if parsed.excluded:
         allowed = base & ~engine.evaluate(searcher, exclusion_query(parsed)).matched

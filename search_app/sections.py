@@ -34,13 +34,26 @@ class FacetColumn:
     matrix: np.ndarray | None = None  # bool[N, len(values)]
     derived: dict = field(default_factory=dict, compare=False)  # mask_by's derived values
 
-    def counts(self, selected: np.ndarray) -> dict:
+    def counts(self, selected: np.ndarray, limit: int = 0, keep=()) -> dict:
+        """Value → sections among ``selected``, for the values present: with
+        a ``limit``, the most frequent that many (ties at the cut kept) and
+        the values whose slugs are in ``keep`` (those chosen)."""
         if self.matrix is not None:
             per_value = self.matrix[selected].sum(axis=0)
         else:
             codes = self.codes[selected]
             per_value = np.bincount(codes[codes >= 0], minlength=len(self.values))
-        return {self.values[i]: int(per_value[i]) for i in np.flatnonzero(per_value)}
+        present = np.flatnonzero(per_value)
+        if limit and len(present) > limit:
+            counts = per_value[present]
+            top = present[counts >= np.partition(counts, len(present) - limit)[len(present) - limit]]
+            chosen = [self.code_of_slug[s] for s in keep if s in self.code_of_slug and per_value[self.code_of_slug[s]]]
+            present = np.union1d(top, chosen).astype(np.int64) if chosen else top
+        return {self.values[i]: int(per_value[i]) for i in present}
+
+    @cached_property
+    def code_of_slug(self) -> dict[str, int]:
+        return {s: i for i, s in enumerate(self.slugs)}
 
     @cached_property
     def slugs(self) -> list[str]:

@@ -14,7 +14,7 @@ from indexer.parser import OPENING_ID
 
 COLUMNS = (
     ("Số ký hiệu", 16), ("Ngày", 11), ("Loại", 12), ("Cơ quan ban hành", 28), ("Trích yếu", 48), ("Mục", 36),
-    ("Đoạn trích", 70), ("Số đoạn khớp", 8), ("Mật", 10), ("Liên kết", 40),
+    ("Đoạn trích", 70), ("Số đoạn khớp", 8), ("Độ mật", 10), ("Đường dẫn", 40),
 )  # fmt: skip
 TEXT_LINK = len(COLUMNS) - 1
 # Spreadsheets run a cell starting with these as a formula; a list item's

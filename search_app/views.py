@@ -443,7 +443,7 @@ def _cited(index, meta: dict, headings: dict[str, str], reader) -> list[dict]:
                                         "number": c["number"], "sections": []}
         elif len(_cited_text(c)) > len(group["text"]):
             group["text"] = _cited_text(c)  # the fullest mention names it best
-        group["sections"].append((c["section_id"], short(headings.get(c["section_id"]) or "Mở đầu", 60)))
+        group["sections"].append((c["section_id"], short(headings.get(c["section_id"]) or "phần mở đầu", 60)))
     return list(groups.values())
 
 
@@ -454,7 +454,7 @@ def _citing(index, meta: dict, reader) -> list[dict]:
         other = index.documents[c["doc_id"]]
         headings = {s["section_id"]: s["heading"] for s in other["sections"]}
         group = groups.setdefault(c["doc_id"], {"doc_id": c["doc_id"], "citation": other["citation"], "sections": []})
-        group["sections"].append((c["section_id"], short(headings.get(c["section_id"]) or "Mở đầu", 60)))
+        group["sections"].append((c["section_id"], short(headings.get(c["section_id"]) or "phần mở đầu", 60)))
     return list(groups.values())
 
 
@@ -497,14 +497,15 @@ def register_error_pages(app) -> None:
     def no_index(error):
         if wants_json():
             return jsonify({"error": str(error)}), 503
-        title = "Chỉ mục bị hỏng" if isinstance(error, IndexDamaged) else "Chưa có chỉ mục"
-        return render_template("error.html", title=title, message=str(error)), 503
+        title = "Dữ liệu tra cứu bị lỗi" if isinstance(error, IndexDamaged) else "Hệ thống chưa sẵn sàng"
+        message = f"Xin báo quản trị viên. Chi tiết cho quản trị viên: {error}"
+        return render_template("error.html", title=title, message=message), 503
 
     @app.errorhandler(HTTPException)
     def http_error(error):
         messages = {
-            404: ("Không tìm thấy trang", "Địa chỉ này không có trong Tra cứu."),
-            405: ("Không hỗ trợ", "Phương thức này không được hỗ trợ ở địa chỉ này."),
+            404: ("Không tìm thấy trang", "Không có trang này."),
+            405: ("Không hỗ trợ", "Không thực hiện được thao tác này ở trang này."),
             413: ("Tệp quá lớn", "Tệp hoặc nội dung gửi lên quá lớn."),
         }
         title, message = messages.get(error.code, ("Lỗi", "Yêu cầu không xử lý được."))
@@ -516,7 +517,7 @@ def register_error_pages(app) -> None:
     def unexpected(error):
         # Never a traceback to the user; the log keeps it.
         app.logger.exception("Unhandled error on %s", request.path)
-        message = "Đã có lỗi ngoài dự kiến; xin thử lại hoặc báo cho quản trị."
+        message = "Đã có lỗi ngoài dự kiến; xin thử lại hoặc báo quản trị viên."
         if wants_json():
             return jsonify({"error": message}), 500
         return render_template("error.html", title="Lỗi hệ thống", message=message), 500

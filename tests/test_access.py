@@ -155,7 +155,7 @@ def test_api_documents(clients, who):
 def test_cited_by_and_inferred_values_on_a_readable_page(clients, who):
     page = clients[who].get(f"/doc/{CITED}").get_data(as_text=True)
     assert (SECRET in page) == _sees(who)
-    assert ("Được trích dẫn bởi" in page) == _sees(who)
+    assert ("Văn bản dẫn chiếu đến văn bản này" in page) == _sees(who)
     assert ("426-BC/HU" in page) == _sees(who)
 
 
@@ -188,8 +188,8 @@ def test_administrators_read_everything_and_see_who_read(deployment):
     member.get(f"/doc/{SECRET}")
     assert _sign_in(admin, "quantri").status_code == 302
     page = admin.get(f"/doc/{SECRET}").get_data(as_text=True)
-    assert "Lượt đọc gần nhất" in page and "thanhvien" in page
-    assert "Lượt đọc gần nhất" not in member.get(f"/doc/{SECRET}").get_data(as_text=True)
+    assert "Lượt xem gần đây" in page and "thanhvien" in page
+    assert "Lượt xem gần đây" not in member.get(f"/doc/{SECRET}").get_data(as_text=True)
 
 
 def test_default_access_is_a_setting(tmp_path, make_corpus):

@@ -110,7 +110,7 @@ def test_an_unreadable_document_is_neither_added_nor_shown(root):
     accounts = Accounts(root)
     accounts.update("thanhvien", groups=["khac"])
     notes, page = _items(member)
-    assert len(notes) == 1 and "426-BC/HU" not in page and "1 mục không còn xem được" in page
+    assert len(notes) == 1 and "426-BC/HU" not in page and "1 trích dẫn không còn xem được" in page
     assert "426-BC/HU" not in member.get("/basket/export.txt").get_data(as_text=True)
     accounts.update("thanhvien", groups=["bt"])
     member.post("/basket/clear", data={"csrf_token": _token(member)})

@@ -253,7 +253,7 @@ def test_basket_from_results_and_a_section_to_word_and_the_checker(server, brows
     assert items.count() == 3 and "Tập trích dẫn (3)" in page.inner_text("nav.account")
     notes = [items.nth(i).locator("p.doc").inner_text() for i in range(3)]
     assert notes[2].startswith("Báo cáo số 426-BC/HU")
-    items.nth(2).locator("button:has-text('Lên')").click()  # the report second
+    items.nth(2).locator("button:has-text('Chuyển lên')").click()  # the report second
     order = [page.locator("ol.basket-items > li").nth(i).locator("p.doc").inner_text() for i in range(3)]
     assert order == [notes[0], notes[2], notes[1]]
     page.screenshot(path=str(SCREENSHOTS / "basket.png"), full_page=True)

@@ -175,3 +175,11 @@ def test_a_number_that_comes_back_each_year_is_checked_against_the_right_year(ma
         assert (checked.status, checked.doc_id) == ("ok", doc_id)
     (wrong,) = check_text(index, "Căn cứ Quyết định số 12/QĐ-UBND, ngày 10/5/2024 của Ủy ban nhân dân tỉnh Lai Châu;")
     assert wrong.status == "mismatch" and set(wrong.differences) == {"date"}
+
+
+def test_an_unreadable_upload_is_named_as_uploaded(root):
+    client = create_app({"INDEX_DIR": str(root)}).test_client()
+    upload = {"file": (io.BytesIO(b""), "Dự thảo tờ trình.docx")}
+    response = client.post("/api/check", data=upload, content_type="multipart/form-data")
+    error = response.get_json()["error"]
+    assert response.status_code == 400 and "Dự thảo tờ trình.docx" in error and "/tmp" not in error

@@ -102,7 +102,7 @@ def test_with_no_sound_generation_the_damage_is_said_not_a_500(corpus, tmp_path,
         open_current(root, deep=True)
     client = create_app({"INDEX_DIR": str(root), "TESTING": True}).test_client()
     page = client.get("/?q=giao+lưu")
-    assert page.status_code == 503 and "Chỉ mục bị hỏng" in page.get_data(as_text=True)
+    assert page.status_code == 503 and "Dữ liệu tra cứu bị lỗi" in page.get_data(as_text=True)
     answer = client.get("/api/search?q=giao+lưu")
     assert answer.status_code == 503 and "bị hỏng" in answer.get_json()["error"]
     if kind != "flipped byte":

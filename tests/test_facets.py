@@ -179,7 +179,8 @@ def test_a_new_query_from_the_box_says_it_kept_the_filters(client):
 def test_sort_and_view_errors_name_the_choices_in_vietnamese(client):
     response = client.get("/api/search?q=x&sort=ngay")
     assert response.status_code == 400
-    assert "date (Mới nhất)" in response.get_json()["error"]
+    error = response.get_json()["error"]
+    assert "Mới nhất" in error and "relevance" not in error
 
 
 def test_result_lists_export_every_page_as_csv_and_xlsx(client):
@@ -227,3 +228,18 @@ def test_footnotes_link_back_and_hit_counts_are_the_marks_shown(client):
     article = page[page.index("<article"):page.index("</article>")]
     count = int(re.search(r'class="hit-count">(\d+) chỗ khớp', page).group(1))
     assert count == article.count("<mark>") > 0
+
+
+def test_a_facet_lists_its_most_frequent_values_and_the_chosen_ones():
+    import numpy as np
+
+    from search_app.sections import FacetColumn
+
+    values = [f"Người ký {i:03d}" for i in range(120)]
+    codes = np.repeat(np.arange(120, dtype=np.int32), np.arange(1, 121))  # value i on i + 1 sections
+    column = FacetColumn(values, codes=codes)
+    everything = np.ones(len(codes), dtype=bool)
+    counts = column.counts(everything, 50)
+    assert len(counts) == 50 and min(counts.values()) == 71  # the 50 most frequent
+    kept = column.counts(everything, 50, {column.slugs[0]})
+    assert kept[values[0]] == 1 and len(kept) == 51  # a chosen value stays, with its true count

@@ -63,11 +63,11 @@ def test_api_document_lists_what_it_cites_and_who_cites_it(client):
 
 def test_document_page_shows_both_directions(client):
     conclusion = client.get(f"/doc/{K69}").get_data(as_text=True)
-    assert "Được trích dẫn bởi (1 văn bản)" in conclusion
+    assert "Văn bản dẫn chiếu đến văn bản này (1)" in conclusion
     assert f'href="/doc/{B426}#phan-1-III-1"' in conclusion
     assert 'href="/?cites=69-KL/TU"' in conclusion
     report = client.get(f"/doc/{B426}").get_data(as_text=True)
-    assert "Văn bản này trích dẫn" in report
+    assert "Văn bản này dẫn chiếu" in report
     assert f'<a href="/doc/{K69}">Kết luận số 69-KL/TU' in report and "có trong kho" in report
     assert "Nghị định số 162/2017/NĐ-CP" in report
 
@@ -80,7 +80,7 @@ def test_cites_filter(client):
     assert 0 < narrowed["total"] <= data["total"]
     assert client.get("/api/search?cites=abc").status_code == 400
     page = client.get("/?cites=69-KL/TU").get_data(as_text=True)
-    assert "Trích dẫn văn bản: 69-KL/TU" in page
+    assert "Dẫn chiếu văn bản số: 69-KL/TU" in page
 
 
 def test_issuer_level_facet_and_filter(client):

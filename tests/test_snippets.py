@@ -387,6 +387,6 @@ def test_a_partial_match_names_the_words_it_lacks(client):
     assert data["total"] > 0 and any("không có đoạn nào chứa đủ" in n.lower() for n in data["notes"])
     assert all(r["missing"] == ["máy bay"] for r in data["results"])
     page = client.get("/?q=" + quote("máy bay chiến đấu")).get_data(as_text=True)
-    assert '<p class="missing">Thiếu: <s>máy bay</s></p>' in page
+    assert '<p class="missing">Không có từ: <s>máy bay</s></p>' in page
     whole = client.get("/api/search?q=" + quote("dân vận")).get_json()
     assert all(r["missing"] == [] for r in whole["results"])

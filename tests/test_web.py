@@ -172,7 +172,7 @@ def test_facet_links_select_and_clear(client):
     link = re.search(r'<a href="([^"]*year=2023[^"]*)"><span class="value">2023</span>', page).group(1)
     chosen = html(client, link.replace("&amp;", "&"))
     assert "Đang lọc:" in chosen and "Năm 2023" in chosen
-    assert f"trong {total} đoạn trước khi lọc" in chosen
+    assert f"(chưa lọc: {total} đoạn)" in chosen
     clear = re.search(r'<a class="selected" href="([^"]*)"', chosen).group(1).replace("&amp;", "&")
     assert parse_qs(urlsplit(clear).query) == {"q": ["dân vận"]}
 
@@ -201,7 +201,7 @@ def test_filters_do_not_loosen_the_query(client):
     data = get_json(client, "/api/search?q=dân+vận+khéo&year=2015")
     assert data["total"] == 0 and data["notes"] == []
     page = html(client, "/?q=dân+vận+khéo&year=2015")
-    assert re.search(r"Bỏ lọc “Năm 2015”</a>: \d+ đoạn", page)
+    assert re.search(r"Bỏ lọc “Năm 2015”</a> \(sẽ có \d+ đoạn\)", page)
     # The chosen year stays listed in its facet, to be cleared.
     assert re.search(r'class="selected"[^>]*>\s*<span class="value">2015</span> <span class="count">0</span>', page)
 
@@ -252,7 +252,7 @@ def test_document_with_a_vietnamese_file_name(tmp_path, make_corpus):
 def test_no_results_offers_a_way_out(client):
     page = html(client, "/?q=dân+vận&year=2015&doc_type=Kế+hoạch")
     assert "Không tìm thấy đoạn văn bản nào" in page
-    assert re.search(r"Bỏ lọc “Loại văn bản: Kế hoạch”</a>: \d+ đoạn", page)
+    assert re.search(r"Bỏ lọc “Loại văn bản: Kế hoạch”</a> \(sẽ có \d+ đoạn\)", page)
     typo = get_json(client, "/api/search?q=tuyen+truyenn")
     assert typo["suggestion"] == "tuyen truyen"
     assert "Có phải bạn muốn tìm" in html(client, "/?q=tuyen+truyenn")

@@ -29,9 +29,9 @@ function copyButtons() {
     button.hidden = false;
     button.addEventListener("click", async () => {
       const done = await copyText(area);
-      button.textContent = done ? "Đã sao chép ✓" : "Hãy chọn và sao chép";
+      button.textContent = done ? "Đã sao chép ✓" : "Bấm Ctrl+C để sao chép";
       button.classList.toggle("copied", Boolean(done));
-      announce(done ? "Đã sao chép trích dẫn." : "Không sao chép tự động được; trích dẫn đã được chọn.");
+      announce(done ? "Đã sao chép trích dẫn." : "Không sao chép tự động được; trích dẫn đã được chọn, bấm Ctrl+C.");
       setTimeout(() => {
         button.textContent = label;
         button.classList.remove("copied");
