@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzers.normalize import fold, nfc
+from analyzers.superscript import SUPERSCRIPT_DIGITS, SUPERSCRIPT_RUN, from_superscript, to_superscript
 from indexer.model import Footnote, ParsedDocument, Section
 
 OPENING_ID = "mo-dau"
@@ -69,14 +70,6 @@ TITLE_MAX = 250  # longer numbered lines are paragraphs, not titles
 
 # ---------------------------------------------------------------- cleaning
 
-_SUP_OF = {
-    "0": "\u2070", "1": "\u00b9", "2": "\u00b2", "3": "\u00b3", "4": "\u2074",
-    "5": "\u2075", "6": "\u2076", "7": "\u2077", "8": "\u2078", "9": "\u2079",
-}  # fmt: skip
-_DIGIT_OF = {v: k for k, v in _SUP_OF.items()}
-SUPERSCRIPT_DIGITS = "".join(_SUP_OF.values())
-SUPERSCRIPT_RUN = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
-
 _TAG_SUP = re.compile(r"<sup>\s*(.*?)\s*</sup>", re.IGNORECASE | re.DOTALL)
 _TAG_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
@@ -84,14 +77,6 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _LEADING_HASHES = re.compile(r"^\s*#{1,6}(?=\s|\*|$)\s*")
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 _PROTECT = "\ue000"
-
-
-def to_superscript(digits: str) -> str:
-    return "".join(_SUP_OF.get(ch, ch) for ch in digits)
-
-
-def from_superscript(marks: str) -> str:
-    return "".join(_DIGIT_OF.get(ch, ch) for ch in marks)
 
 
 def _sup(match: re.Match) -> str:

@@ -80,6 +80,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzers.normalize import nfc
+from analyzers.superscript import SUPERSCRIPT_DIGITS
 
 REASON_BROKEN = "tệp PDF hỏng hoặc không phải tệp PDF"
 REASON_PASSWORD = "tệp PDF được bảo vệ bằng mật khẩu: cần bản không đặt mật khẩu để đọc"
@@ -115,7 +116,6 @@ _PART_LABEL = re.compile(
     re.IGNORECASE,
 )
 _CID = re.compile(r"^\(cid:\d+\)$")
-_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 
 class BrokenPdf(ValueError):
@@ -785,7 +785,7 @@ def _starts_with_marker(line: _Line) -> bool:
     if not line.pieces:
         return False
     kind, text = line.pieces[0]
-    return kind == "s" or (kind in "rb" and text[:1] in _SUPERSCRIPT_DIGITS)
+    return kind == "s" or (kind in "rb" and text[:1] in SUPERSCRIPT_DIGITS)
 
 
 def _note_start(line: _Line, expected: int | None) -> tuple[str, str] | None:
@@ -799,10 +799,10 @@ def _note_start(line: _Line, expected: int | None) -> tuple[str, str] | None:
         return text, _plain_text(line.pieces[1:]).strip()
     if kind not in "rb":
         return None
-    if text[:1] in _SUPERSCRIPT_DIGITS:
+    if text[:1] in SUPERSCRIPT_DIGITS:
         digits = ""
-        while text and text[0] in _SUPERSCRIPT_DIGITS:
-            digits += str(_SUPERSCRIPT_DIGITS.index(text[0]))
+        while text and text[0] in SUPERSCRIPT_DIGITS:
+            digits += str(SUPERSCRIPT_DIGITS.index(text[0]))
             text = text[1:]
         return digits, _plain_text([(kind, text), *line.pieces[1:]]).strip()
     if text.isdigit() and len(text) <= 3 and len(line.pieces) > 1 and line.pieces[1][0] == "w":

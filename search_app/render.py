@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from markupsafe import Markup, escape
 
-from indexer.parser import SUPERSCRIPT_RUN, from_superscript
+from analyzers.superscript import SUPERSCRIPT_RUN, from_superscript
 
 CELL_SEPARATOR = " | "
 QUOTE_CHARS = 280

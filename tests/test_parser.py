@@ -599,3 +599,12 @@ def test_a_units_text_follows_lines_added_after_it_was_read():
     assert unit.text == "Nơi nhận:"
     unit.lines.append("Ban Thường vụ Tỉnh ủy,")
     assert unit.text == "Nơi nhận: Ban Thường vụ Tỉnh ủy,"
+
+
+def test_footnote_markers_round_trip_through_superscript():
+    import doctest
+
+    from analyzers import superscript
+
+    assert doctest.testmod(superscript).failed == 0
+    assert superscript.from_superscript(superscript.to_superscript("1234567890")) == "1234567890"
