@@ -50,7 +50,7 @@ def read_whoosh(lists) -> int:
     time (as Whoosh's own matchers load them before scoring)."""
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
-    from search_app.engine import posting_extent
+    from engine.reader import posting_extent
 
     count = 0
     for postfile, info, fmt in lists:
@@ -65,7 +65,7 @@ def read_whoosh(lists) -> int:
 
 
 def read_engine(lists) -> int:
-    from search_app.engine import decode_blocks, posting_extent
+    from engine.reader import decode_blocks, posting_extent
 
     count = 0
     for postfile, info, _ in lists:
@@ -76,7 +76,7 @@ def read_engine(lists) -> int:
 
 
 def _unpickled(lists) -> int:
-    from search_app import engine
+    from engine import reader as engine
 
     numpy_from = engine._PARSED_FROM
     engine._PARSED_FROM = float("inf")

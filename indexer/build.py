@@ -52,7 +52,7 @@ from indexer.model import METADATA_FIELDS, Metadata
 from indexer.ocr import prune_cache
 from indexer.reader import DOCUMENT_SUFFIXES, UnreadableFile, is_document, size_problem
 from indexer.schema import INDEX_FORMAT, build_schema
-from indexer.segments import codec as segment_codec
+from engine.writer import codec as segment_codec
 from indexer.topics import DATA_FILE as TOPICS_FILE
 from indexer.workers import FileTask, default_workers, run_chunks, split_chunks
 

@@ -26,7 +26,7 @@ from indexer.model import Metadata, ParsedDocument, Section
 from indexer.parser import parse_document
 from indexer.pages import section_pages
 from indexer.reader import read_document
-from indexer.schema import slug
+from indexer.schema import INDEXED_VIEWS, slug
 from indexer.topics import count_cues, document_topics, section_labels
 
 SIDECAR_SUFFIX = ".meta.toml"
@@ -237,24 +237,13 @@ def indexed_sections(document: CorpusDocument) -> list[Section]:
     return [s for s in document.parsed.sections if s.position == 0 or s.searchable_text.strip()]
 
 
-# Which analysed fields come from which text, by view (see analyzers.views).
-_VIEW_FIELDS = {
-    "head": {"syllables": "head", "folded": "head_fold", "words": "head_words",
-             "pairs": "head_pairs", "folded_pairs": "head_pairs_fold"},
-    "body": {"syllables": "body", "folded": "body_fold", "words": "body_words",
-             "pairs": "body_pairs", "folded_pairs": "body_pairs_fold"},
-    "context": {"syllables": "context", "folded": "context_fold", "words": "context_words",
-                "pairs": "context_pairs", "folded_pairs": "context_pairs_fold"},
-}  # fmt: skip
-
-
 def analysed_fields(document: CorpusDocument, section: Section) -> dict:
     """section_fields with each text analysed once: the syllable, folded,
     word and pair fields get their token lists (Whoosh indexes a list as
     given), the other fields their values as section_fields gives them.
     Fields without a value are left out."""
     fields = section_fields(document, section)
-    for source, targets in _VIEW_FIELDS.items():
+    for source, targets in INDEXED_VIEWS.items():
         text = fields[source]
         if text is None:
             continue

@@ -29,20 +29,29 @@ HEADING_BOOST = 2.5
 # `tracuu serve` (see indexer.build.stale_reason).
 INDEX_FORMAT = 7
 
-# Field names, by view.
-BODY_FIELDS = {
-    "syllable": "body", "folded": "body_fold", "word": "body_words",
-    "pair": "body_pairs", "folded_pair": "body_pairs_fold",
-}  # fmt: skip
-HEAD_FIELDS = {
-    "syllable": "head", "folded": "head_fold", "word": "head_words",
-    "pair": "head_pairs", "folded_pair": "head_pairs_fold",
-}  # fmt: skip
-# Title of the document and ancestor headings, outermost first.
-CONTEXT_FIELDS = {
-    "syllable": "context", "folded": "context_fold", "word": "context_words",
-    "pair": "context_pairs", "folded_pair": "context_pairs_fold",
-}  # fmt: skip
+# The analysed text fields, declared once: each text of a section (its
+# heading, its body, its context: the document's title and the headings
+# above it, outermost first) in each view of analyzers.views. A field is
+# named text + suffix ("head_pairs_fold"). The query side names views by
+# ``view``, the index side by ``attribute`` (a TextViews attribute).
+VIEWS = (
+    # view, TextViews attribute, field name suffix, analyzer
+    ("syllable", "syllables", "", syllable_analyzer),
+    ("folded", "folded", "_fold", folded_analyzer),
+    ("word", "words", "_words", word_analyzer),
+    ("pair", "pairs", "_pairs", pair_analyzer),
+    ("folded_pair", "folded_pairs", "_pairs_fold", folded_pair_analyzer),
+)
+TEXTS = {"head": HEADING_BOOST, "body": 1.0, "context": 1.0}  # text → its field boost
+
+
+def _view_fields(text: str) -> dict[str, str]:
+    return {view: text + suffix for view, _, suffix, _ in VIEWS}
+
+
+BODY_FIELDS, HEAD_FIELDS, CONTEXT_FIELDS = _view_fields("body"), _view_fields("head"), _view_fields("context")
+# For indexing: text → TextViews attribute → field.
+INDEXED_VIEWS = {text: {attribute: text + suffix for _, attribute, suffix, _ in VIEWS} for text in TEXTS}
 
 
 def slug(text: str) -> str:
@@ -50,10 +59,23 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold_key(text)).strip("-")
 
 
+def _text_fields(analyzers: dict) -> dict:
+    """Every analysed text field (``analyzers``: suffix → analyzer). No
+    positions: a run of syllables is found by its pair terms
+    (search_app.query._sequence), and positions cost time to write and to
+    read back with every posting (the index is 44% smaller)."""
+    return {
+        text + suffix: TEXT(analyzer=analyzers[suffix], phrase=False, **({"field_boost": boost} if boost != 1.0 else {}))
+        for text, boost in TEXTS.items()
+        for _, _, suffix, _ in VIEWS
+    }
+
+
 def build_schema() -> Schema:
-    syllable, folded, word = syllable_analyzer(), folded_analyzer(), word_analyzer()
-    pair, folded_pair = pair_analyzer(), folded_pair_analyzer()
+    analyzers = {suffix: make() for _, _, suffix, make in VIEWS}
+    folded = analyzers["_fold"]
     return Schema(
+        **_text_fields(analyzers),
         key=ID(unique=True, stored=True),  # "<doc_id>#<section_id>"
         doc_id=ID(stored=True),
         section_id=STORED,
@@ -62,24 +84,6 @@ def build_schema() -> Schema:
         path=STORED,
         text=STORED,
         footnotes=STORED,
-        # No positions in text fields: a run of syllables is found by its pair
-        # terms (search_app.query._sequence), and positions cost time to write
-        # and to read back with every posting (the index is 44% smaller).
-        head=TEXT(analyzer=syllable, phrase=False, field_boost=HEADING_BOOST),
-        head_fold=TEXT(analyzer=folded, phrase=False, field_boost=HEADING_BOOST),
-        head_words=TEXT(analyzer=word, phrase=False, field_boost=HEADING_BOOST),
-        body=TEXT(analyzer=syllable, phrase=False),
-        body_fold=TEXT(analyzer=folded, phrase=False),
-        body_words=TEXT(analyzer=word, phrase=False),
-        head_pairs=TEXT(analyzer=pair, phrase=False, field_boost=HEADING_BOOST),
-        head_pairs_fold=TEXT(analyzer=folded_pair, phrase=False, field_boost=HEADING_BOOST),
-        body_pairs=TEXT(analyzer=pair, phrase=False),
-        body_pairs_fold=TEXT(analyzer=folded_pair, phrase=False),
-        context=TEXT(analyzer=syllable, phrase=False),
-        context_fold=TEXT(analyzer=folded, phrase=False),
-        context_words=TEXT(analyzer=word, phrase=False),
-        context_pairs=TEXT(analyzer=pair, phrase=False),
-        context_pairs_fold=TEXT(analyzer=folded_pair, phrase=False),
         # The document's own number, on its opening section only, so a number
         # query finds the document once; numbers a section cites go in `cites`.
         number=KEYWORD(),

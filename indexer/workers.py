@@ -10,7 +10,7 @@ corpus's order.
 
 Writing in the workers, not only analysing there, is what lets two cores
 help: writing a segment costs about as much as analysing its sections
-(see indexer.segments for the writer).
+(see engine.writer for the writer).
 
 Whoosh's own multiprocess writer (``procs>1``) is not used: its sub-writers
 share one temporary folder (``MAIN.tmp``) that each destroys when it
@@ -51,11 +51,11 @@ from indexer.metadata import document_citations, may_take_number
 from indexer.model import Metadata
 from indexer.ocr import OcrCache
 from indexer.reader import UnreadableFile
-from indexer.segments import WorkerSegmentWriter
+from engine.writer import WorkerSegmentWriter
 from indexer.store import OCR_CACHE
 
 # Pool memory of each segment writer for the postings that take Whoosh's own
-# path (the issuer's; see indexer.segments): Whoosh spills to temporary
+# path (the issuer's; see engine.writer): Whoosh spills to temporary
 # files beyond it, and spilling and merging runs is slow.
 LIMIT_MB = 512
 

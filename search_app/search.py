@@ -26,7 +26,7 @@ from search_app.facets import COUNTED, FilterError, Filters, filter_masks
 from search_app.query import (
     BuiltQuery, QueryError, build_query, cited_query, exclusion_query, number_anywhere, parse_query,
 )  # fmt: skip
-from search_app.engine import Engine, Matches, engine_for, thread_searcher
+from engine import Engine, Matches, engine_for, thread_searcher
 from search_app.rerank import RERANK_DEPTH, rerank
 from search_app.sections import Columns, place_finder, section_columns, topic_labels
 

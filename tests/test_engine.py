@@ -15,7 +15,7 @@ from indexer.build import load_document
 from indexer.documents import section_fields
 from indexer.schema import slug
 from indexer.store import current_generation, open_current, write_manifest
-from search_app.engine import Engine
+from engine import Engine
 from search_app.query import build_query, parse_query
 from search_app.facets import BY_NAME, COUNTED, Filters
 from search_app.query import whoosh_filters
@@ -180,7 +180,7 @@ def test_posting_blocks_decode_as_whoosh_reads_them(blocklimit, tmp_path):
     from whoosh.filedb.filestore import FileStorage
     from whoosh.formats import Frequency
 
-    from search_app.engine import _segment_postings
+    from engine.reader import _segment_postings
 
     rng = np.random.default_rng(7)
     dense = rng.choice([1, 2, 3, 200, 255], size=4 * blocklimit)

@@ -100,7 +100,7 @@ Người thuê được chiếm hữu, sử dụng tài sản thuê.
 def test_the_place_of_a_clause_or_a_point_is_its_article(make_corpus, tmp_path):
     from indexer.build import build_index
     from indexer.store import open_current
-    from search_app.engine import engine_for, thread_searcher
+    from engine import engine_for, thread_searcher
     from search_app.sections import place_finder, section_columns
 
     build_index(make_corpus({"luat.txt": LAW}), tmp_path / "index")

@@ -1,4 +1,4 @@
-"""The build workers' segment writer (indexer.segments) writes the files
+"""The build workers' segment writer (engine.writer) writes the files
 Whoosh's own writer writes, byte for byte, for every section of the sample
 corpus and of a generated one."""
 
@@ -12,8 +12,8 @@ from indexer import store
 from indexer.build import build_index, load_corpus
 from indexer.documents import analysed_fields, indexed_sections, section_fields
 from indexer.schema import build_schema
-from indexer.segments import BLOCK_POSTINGS, WorkerSegmentWriter, codec
-from search_app.engine import posting_extent
+from engine.reader import posting_extent
+from engine.writer import BLOCK_POSTINGS, WorkerSegmentWriter, codec
 
 from .conftest import CORPUS
 

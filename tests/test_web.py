@@ -475,7 +475,7 @@ def test_app_picks_up_a_rebuilt_index(tmp_path, make_corpus):
 
 
 def test_a_rebuilt_index_is_warmed_on_the_searches_staff_made(tmp_path, make_corpus):
-    from search_app.engine import engine_for
+    from engine import engine_for
     from search_app.search import BM25_B, BM25_K1
 
     corpus, root, app, client = served_hostile(tmp_path, make_corpus)

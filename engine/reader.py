@@ -35,7 +35,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from indexer.segments import length_bytes
+from engine.format import length_bytes
 from indexer.store import OpenIndex
 
 # Per index generation, scored postings stay in memory (12 bytes each), the

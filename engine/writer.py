@@ -34,7 +34,7 @@ from operator import sub
 from pickle import dumps
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo, _lenfield
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
 from whoosh.filedb.filetables import _lengths as _RECORD_LENGTHS
 from whoosh.fields import NUMERIC, Schema
 from whoosh.formats import Existence, Frequency
@@ -43,6 +43,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from analyzers.memo import Memo
+from engine.format import length_bytes
 
 
 # Postings a block holds. Whoosh's default is 128; much of a block's cost
@@ -60,17 +61,6 @@ def codec() -> W3Codec:
 
 # doc_field_length's value of each length byte (0: the field is empty).
 _LENGTHS = np.array([0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.int64)
-
-
-def length_bytes(perdoc, fieldname: str, count: int) -> bytes:
-    """A segment's quantised field lengths, a byte per document number (0
-    where the field is empty), from the column in one read; Whoosh's
-    ``doc_field_length`` reads them one at a time."""
-    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if column is None or not column._count:
-        return bytes(count)
-    stored = column._dbfile.get(column._basepos, column._count)
-    return stored + bytes(count - len(stored))
 
 
 class _FieldPostings:

@@ -1,0 +1,15 @@
+"""The search engine's boundary: everything that knows Whoosh's private
+format lives here, behind a writer (``engine.writer``: a build worker's
+segments, written straight in Whoosh's format) and a reader
+(``engine.reader``: queries evaluated over posting blocks as numpy arrays,
+with Whoosh's scores). ``engine.format`` holds what both read and write.
+
+Search, the web app and the build use the names below, not Whoosh's
+internals; the byte- and score-equality tests (tests/test_segments.py,
+tests/test_engine.py) are this backend's contract.
+"""
+
+from engine.reader import Engine, Matches, engine_for, thread_searcher
+from engine.writer import BLOCK_POSTINGS, WorkerSegmentWriter, codec
+
+__all__ = ["BLOCK_POSTINGS", "Engine", "Matches", "WorkerSegmentWriter", "codec", "engine_for", "thread_searcher"]
