@@ -11,7 +11,11 @@ from analyzers.normalize import LETTER, nfc
 # A syllable: letters with their combining marks (NFD input keeps its offsets).
 # A number: digits with inner "." / "," groups ("66.315,44"), one token.
 # Superscript digits are footnote markers, never part of a token.
-TOKEN = re.compile(rf"(?P<num>\d+(?:[.,]\d+)*)|(?P<syl>(?:{LETTER}|[\u0300-\u036f])+)")
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_SYLLABLE = rf"(?:{LETTER}|[\u0300-\u036f])+"
+TOKEN = re.compile(rf"(?P<num>{_NUMBER})|(?P<syl>{_SYLLABLE})")
+# The same tokens as plain strings (findall), for callers that need no offsets.
+TOKEN_TEXT = re.compile(rf"{_NUMBER}|{_SYLLABLE}")
 # Between two tokens, anything but plain spaces is a boundary that word
 # segmentation must not join across (punctuation, line breaks, tabs).
 SOFT_GAP = re.compile(r"[ \u00a0]*")

@@ -20,48 +20,27 @@ bearing the number first). Sweeps in docs/benchmark-journal.md.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 
-from analyzers.normalize import LETTER, fix_lookalikes, fold, nfc, place_tone
+from analyzers.filters import syllable_keyer
+from analyzers.normalize import fold
+from analyzers.tokenizers import TOKEN_TEXT
 from indexer.schema import BODY_FIELDS
 
 RERANK_DEPTH = 30
 COVERAGE_WEIGHT = 2.0
 MAX_N = 4
 
-# Syllables and numbers as the index's tokenizer finds them (its pattern,
-# without the groups, so findall gives strings).
-_TOKEN = re.compile(rf"\d+(?:[.,]\d+)*|(?:{LETTER}|[\u0300-\u036f])+")
-_EXACT: dict[str, str] = {}
-_FOLDED: dict[str, str] = {}
-
-
-def _normaliser(folded: bool):
-    """Token → what the syllable (or folded) analyzer makes of it, memoised:
-    a few thousand distinct syllables cover Vietnamese text."""
-    cache = _FOLDED if folded else _EXACT
-
-    def syllable(token: str) -> str:
-        found = place_tone(fix_lookalikes(nfc(token))).lower()
-        found = fold(found) if folded else found
-        if len(cache) < 1 << 17:
-            cache[token] = found
-        return found
-
-    return lambda token: cache.get(token) or syllable(token)
-
-
 def section_ngrams(texts, accented: bool, wanted, max_n: int = MAX_N) -> set[tuple[str, ...]]:
     """The 1…``max_n``-grams of ``texts`` made of ``wanted`` syllables (the
     query's; no other n-gram can match), exact or folded. An n-gram never
     spans a line break (a paragraph, a list item), as pairs never do."""
     grams: set[tuple[str, ...]] = set()
-    normalise = _normaliser(not accented)
+    normalise = syllable_keyer(not accented)
     for text in texts:
         for line in text.splitlines():
             run: list[str] = []
-            for syllable in map(normalise, _TOKEN.findall(line)):
+            for syllable in map(normalise, TOKEN_TEXT.findall(line)):
                 if syllable not in wanted:
                     if run:
                         run = []

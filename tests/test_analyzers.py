@@ -162,3 +162,20 @@ def test_numbers_are_found_in_running_text():
 
 def test_dates_and_receiving_stamps_are_not_numbers():
     assert find_numbers("Số đến: 819 Ngày đến: 26.4.2021 ngày 09/4/2021") == []
+
+
+def test_syllable_keys_are_what_the_analyzers_index():
+    """Re-ranking matches the query's syllables against section text through
+    syllable_key without running the analyzers: both must agree."""
+    from analyzers import folded_analyzer, syllable_analyzer
+    from analyzers.filters import syllable_key
+    from analyzers.tokenizers import TOKEN_TEXT
+
+    from .conftest import CORPUS
+
+    lines = [line for path in sorted(CORPUS.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines()]
+    lines += ["Uỷ ban hoá Ðảng 66.315,44 QUÝ", "x²³ Tỉnh ủy"]
+    for line in lines:
+        tokens = TOKEN_TEXT.findall(line)
+        assert [syllable_key(t) for t in tokens] == [t.text for t in syllable_analyzer()(line)], line
+        assert [syllable_key(t, True) for t in tokens] == [t.text for t in folded_analyzer()(line)], line
