@@ -25,7 +25,7 @@ from analyzers.docnumber import find_numbers, number_key, type_code
 from analyzers.normalize import fold, fold_key, nfc, normalize_text
 from indexer.citations import DOC_TYPES, Citation, extract_citations, type_codes, type_for_code
 from indexer.gazetteer import find_mentions, is_province, load_gazetteer, province_of_place
-from indexer.model import METADATA_FIELDS, Metadata, ParsedDocument
+from indexer.model import METADATA_FIELDS, SIDECAR, Metadata, ParsedDocument, cited_in
 
 # --------------------------------------------------------------------------
 # Lines and case
@@ -501,9 +501,9 @@ def apply_sidecar(meta: Metadata, values: dict, sidecar_name: str) -> None:
     if date and year is not None and int(date[:4]) != year:
         raise ValueError(f"{sidecar_name}: 'year' {year} mâu thuẫn với 'date' {date}")
     for name, value in checked.items():
-        meta.set(name, value, "sidecar")
+        meta.set(name, value, SIDECAR)
     if date and year is None:
-        meta.set("year", int(date[:4]), "sidecar")
+        meta.set("year", int(date[:4]), SIDECAR)
 
 
 # --------------------------------------------------------------------------
@@ -576,7 +576,7 @@ def _matching_citations(target: Metadata, docs) -> list[tuple[str, Citation]]:
 def may_take_number(meta: Metadata) -> bool:
     """Whether resolve_numbers may give this document a number: it has none
     (nor a sidecar saying so) and enough to be recognised by its citers."""
-    if meta.number or meta.sources.get("number") == "sidecar":
+    if meta.number or meta.sources.get("number") == SIDECAR:
         return False
     return bool(meta.doc_type and meta.title and meta.issuer)
 
@@ -600,16 +600,16 @@ def resolve_numbers(docs: list[tuple[str, Metadata, list[Citation]]]) -> None:
         if owners.get(key, doc_id) != doc_id:
             continue
         citing_id, first = min(matches, key=lambda m: (" " in m[1].number, not m[1].date))
-        source = f"citation in {citing_id}"
+        source = cited_in(citing_id)
         meta.set("number", re.sub(r"\s+", "", first.number), source)
         owners[key] = doc_id
         dates = {c.date for _, c in matches if c.date}
-        if len(dates) == 1 and not meta.date and meta.sources.get("date") != "sidecar":
+        if len(dates) == 1 and not meta.date and meta.sources.get("date") != SIDECAR:
             date = dates.pop()
             dated_in = next(citing for citing, c in matches if c.date == date)
-            meta.set("date", date, f"citation in {dated_in}")
+            meta.set("date", date, cited_in(dated_in))
             if meta.year is None or meta.sources.get("year", "").startswith("inferred"):
-                meta.set("year", int(date[:4]), f"citation in {dated_in}")
+                meta.set("year", int(date[:4]), cited_in(dated_in))
 
 
 def document_citations(parsed: ParsedDocument) -> list[Citation]:

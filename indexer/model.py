@@ -58,6 +58,26 @@ class ParsedDocument:
     signature_lines: list[str]  # clean lines of the signature block, top to bottom
 
 
+SIDECAR = "sidecar"
+_CITED_IN = "citation in "
+
+
+def cited_in(doc_id: str) -> str:
+    """The source of a value read from the document ``doc_id``, which cites this one."""
+    return _CITED_IN + doc_id
+
+
+def citing_document(source: str) -> str | None:
+    """The document a value was read from, for a ``cited_in`` source; else None."""
+    return source[len(_CITED_IN) :] if source.startswith(_CITED_IN) else None
+
+
+def is_inferred(source: str) -> bool:
+    """Whether the value was not read in the document itself (another
+    document gave it, or it was guessed from the text)."""
+    return source.startswith((_CITED_IN, "inferred"))
+
+
 @dataclass
 class Metadata:
     doc_type: str = ""  # "Kết luận", "Báo cáo", "Kế hoạch", "Thông báo"…
@@ -71,7 +91,8 @@ class Metadata:
     recipients: list[str] = field(default_factory=list)
     mark: str = ""  # circulation mark as printed on it: "Mật", "Lưu hành nội bộ"
     # field name -> where the value came from: "header", "place-date line",
-    # "signature", "title", "text", "citation in <doc_id>", "sidecar"…
+    # "signature", "title", "text", SIDECAR, "inferred from …", cited_in(doc_id).
+    # Written and read through the functions below only.
     sources: dict[str, str] = field(default_factory=dict)
 
     def set(self, name: str, value, source: str) -> None:

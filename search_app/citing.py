@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indexer.issuers import LEVELS
+from indexer.model import is_inferred
 from search_app.render import QUOTE_CHARS, quote
 
-# Where a value's source says it was not read in the document itself.
-_INFERRED_SOURCES = ("citation in ", "inferred")
 _FLAGGED = {"number": "số ký hiệu", "date": "ngày", "year": "năm", "issuer": "cơ quan ban hành"}
 # "Căn cứ" lines: by the issuer's level, then by the customary weight of the
 # type (the Party's and State's orders of precedence), then oldest first.
@@ -41,7 +40,7 @@ def inferred(meta: dict) -> list[str]:
         name for name in _FLAGGED
         if meta.get(name) and (name != "year" or not meta.get("date") and str(meta["year"]) not in meta.get("title", ""))
     ]
-    return [_FLAGGED[name] for name in shown if str(sources.get(name, "")).startswith(_INFERRED_SOURCES)]
+    return [_FLAGGED[name] for name in shown if is_inferred(str(sources.get(name, "")))]
 
 
 def about(title: str) -> str:

@@ -1,5 +1,7 @@
 """Words the interfaces show for fields and their values (Vietnamese)."""
 
+from indexer.model import SIDECAR, citing_document
+
 # Where a metadata value came from (Metadata.sources), for people.
 SOURCE_LABELS = {
     "header": "phần đầu văn bản",
@@ -11,7 +13,7 @@ SOURCE_LABELS = {
     "inferred from title": "suy ra từ trích yếu",
     "inferred from place names": "suy ra từ địa danh",
     "Nơi nhận": "Nơi nhận",
-    "sidecar": "tệp bổ sung",
+    SIDECAR: "tệp bổ sung",
 }
 DOC_FIELDS = (
     ("doc_type", "Loại"),
@@ -26,8 +28,8 @@ DOC_FIELDS = (
 
 
 def source_label(source: str) -> str:
-    if source.startswith("citation in "):
-        return "theo văn bản dẫn chiếu " + source.removeprefix("citation in ")
+    if citing_document(source) is not None:
+        return "theo văn bản dẫn chiếu " + citing_document(source)
     return SOURCE_LABELS.get(source, source)
 
 

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.access import PUBLIC
 from indexer.metadata import display_date
+from indexer.model import citing_document
 from indexer.reader import UnreadableFile
 from indexer.store import IndexDamaged, IndexMissing
 from search_app.accounts import ACTION_LABELS, ORIGINAL, VIEW
@@ -463,8 +464,8 @@ def _inferred(index, meta: dict, reader) -> dict[str, dict]:
     from, with a link when another document the reader may open gave them."""
     out = {}
     for name, source in meta.get("sources", {}).items():
-        if source.startswith("citation in "):
-            other = index.documents.get(source.removeprefix("citation in "))
+        if citing_document(source) is not None:
+            other = index.documents.get(citing_document(source))
             other = other if may_read(reader, other) else {}
             out[name] = {"text": "suy ra từ văn bản dẫn chiếu đến văn bản này:",
                          "doc_id": other.get("doc_id"), "citation": other.get("citation")}

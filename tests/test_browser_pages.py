@@ -70,6 +70,14 @@ def test_filters_open_from_a_button_at_the_top_on_a_phone(server, browser):  # n
     assert "Năm 2023" in page.inner_text(".active-filters")
     assert page.evaluate("window.scrollY") == 0  # the page starts at its top, results and chips in view
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The documents view reads as one card a document, nothing to scroll sideways.
+    page.goto(server + "/?q=69-KL/TU&view=documents")
+    wrap = page.locator(".table-wrap")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert "Số ký hiệu: 69-KL/TU" in page.locator("td.number").first.evaluate(
+        "e => getComputedStyle(e, '::before').content.replace(/\"/g, '') + e.innerText"
+    )
+    page.screenshot(path=str(SCREENSHOTS / "documents-phone.png"))
     context.close()
 
 
