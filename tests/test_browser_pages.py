@@ -201,3 +201,27 @@ def test_no_serious_accessibility_violations(server, browser, viewport):  # noqa
             found[name] = bad
     context.close()
     assert found == {}
+
+
+def test_advanced_search_and_a_new_query_keeping_filters(server, page):  # noqa: F811
+    page.goto(server + "/")
+    page.click("details.advanced summary")
+    form = page.locator("form.advanced-form")
+    form.locator("input[name=title]").fill("dân vận biên giới")
+    form.locator("select[name=doc_type]").select_option("Kết luận")
+    form.locator("input[name=date_from]").fill("2021-01-01")
+    form.locator("input[value=documents]").check()
+    page.screenshot(path=str(SCREENSHOTS / "advanced-search.png"))
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("table.doc-table")
+    assert "view=documents" in page.url and "doc_type=" in page.url and "date_from=2021-01-01" in page.url
+    assert page.locator("td.number").all_inner_texts() == ["69-KL/TU"]
+    chips = page.locator(".active-filters .chip").all_inner_texts()
+    assert any("Trích yếu có: dân vận biên giới" in c for c in chips)
+    # A new query from the box keeps the filters, and says so.
+    page.fill("#q", "rừng")
+    page.press("#q", "Enter")
+    page.wait_for_selector("p.kept")
+    assert "Vẫn đang áp dụng bộ lọc" in page.inner_text("p.kept")
+    page.click("p.kept a")
+    assert page.locator(".active-filters").count() == 0 and "rừng" in page.inner_text("p.summary")

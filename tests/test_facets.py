@@ -148,14 +148,14 @@ def test_a_number_and_title_words_filter_documents(client):
 
 def test_the_documents_view_is_one_row_per_document(client):
     page = client.get("/?q=69-KL/TU&view=documents").get_data(as_text=True)
-    rows = re.findall(r"<tr>\s*<td class=\"number\">(.*?)</td>.*?<td class=\"count\">(\d+)</td>", page, re.S)
+    rows = re.findall(r'<tr>\s*<td class="number"[^>]*>(.*?)</td>.*?<td class="count"[^>]*>(\d+)</td>', page, re.S)
     assert dict(rows) == {"69-KL/TU": "1", "426-BC/HU": "25"}  # 25 of 001's sections cite 69-KL/TU
     assert "<strong>2</strong> văn bản có đoạn khớp" in page
     by_number = client.get("/?q=tỉnh&view=documents&sort=number").get_data(as_text=True)
-    numbers = [n for n in re.findall(r'<td class="number">(.*?)</td>', by_number)]
+    numbers = re.findall(r'<td class="number"[^>]*>(.*?)</td>', by_number)
     assert numbers[:3] == ["68-KH/ĐU", "69-KL/TU", "426-BC/HU"] and set(numbers[3:]) == {"—"}
     everything = client.get("/?view=documents").get_data(as_text=True)
-    assert everything.count('<td class="number">') == 5
+    assert everything.count('<td class="number"') == 5
 
 
 def test_the_landing_page_describes_the_archive(client):
