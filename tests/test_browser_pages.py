@@ -66,9 +66,15 @@ def test_filters_open_from_a_button_at_the_top_on_a_phone(server, browser):  # n
     facet = page.locator("#facets").bounding_box()
     assert facet["y"] < 400  # the panel opens under the button
     page.screenshot(path=str(SCREENSHOTS / "filters-phone.png"))
-    page.click("#facet-year a:has-text('2023')")
+    year = page.locator("#facet-year a:has-text('2023')")
+    year.scroll_into_view_if_needed()
+    before = year.bounding_box()["y"]
+    year.click()
     assert "Năm 2023" in page.inner_text(".active-filters")
-    assert page.evaluate("window.scrollY") == 0  # the page starts at its top, results and chips in view
+    # The panel is open again where the reader was, to choose another value.
+    expect(page.locator("#facets")).to_be_visible()
+    after = page.locator("#facet-year a.selected").bounding_box()["y"]
+    assert abs(after - before) < 40, (before, after)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # The documents view reads as one card a document, nothing to scroll sideways.
     page.goto(server + "/?q=69-KL/TU&view=documents")
@@ -101,6 +107,7 @@ def test_reading_a_long_document(server, page):  # noqa: F811
     toc = page.locator("#toc").bounding_box()
     tools = page.locator(".doc-tools").bounding_box()
     assert 0 <= toc["y"] < 50 and 0 <= tools["y"] < 50
+    expect(page.locator("#toc a[aria-current]")).to_have_count(1)  # the section being read is marked
     page.screenshot(path=str(SCREENSHOTS / "document-reading.png"))
     # A footnote marker leads to its note and the note back to it.
     marker = page.locator("a.fn[id]").first

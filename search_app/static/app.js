@@ -40,16 +40,52 @@ function copyButtons() {
   }
 }
 
-// On a phone the filters open from a button above the results.
+// On a phone the filters open from a button above the results. Choosing a
+// value reloads the page: the panel opens again where the reader was.
 function filtersToggle() {
   const button = document.querySelector(".filters-toggle");
   const panel = document.getElementById("facets");
   if (!button || !panel) return;
   button.hidden = false;
-  button.addEventListener("click", () => {
-    const open = panel.classList.toggle("open");
+  function set(open) {
+    panel.classList.toggle("open", open);
     button.setAttribute("aria-expanded", String(open));
+  }
+  button.addEventListener("click", () => set(!panel.classList.contains("open")));
+  panel.addEventListener("click", (event) => {
+    if (panel.classList.contains("open") && event.target.closest("a")) {
+      sessionStorage.setItem("tracuu-filters-at", String(window.scrollY));
+    }
   });
+  const at = sessionStorage.getItem("tracuu-filters-at");
+  if (at !== null) {
+    sessionStorage.removeItem("tracuu-filters-at");
+    set(true);
+    window.scrollTo(0, Number(at));
+  }
+}
+
+// The contents mark the section being read.
+function tocFollows() {
+  const toc = document.getElementById("toc");
+  if (!toc || !("IntersectionObserver" in window)) return;
+  const links = new Map();
+  for (const link of toc.querySelectorAll("a[href^='#']")) links.set(decodeURIComponent(link.hash.slice(1)), link);
+  let current = null;
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      const link = links.get(entry.target.id);
+      if (!link || link === current) continue;
+      if (current) current.removeAttribute("aria-current");
+      link.setAttribute("aria-current", "location");
+      current = link;
+    }
+  }, { rootMargin: "-10% 0px -80% 0px" });
+  for (const id of links.keys()) {
+    const section = document.getElementById(id);
+    if (section) observer.observe(section);
+  }
 }
 
 // "/" focuses the search box, as in most search tools.
@@ -123,6 +159,7 @@ document.addEventListener("DOMContentLoaded", () => {
   copyButtons();
   hitNavigation();
   tocToggle();
+  tocFollows();
   filtersToggle();
   slashToSearch();
   printButtons();
