@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from analyzers.datafiles import load_toml
@@ -110,60 +111,100 @@ def _type_prefix(line: str) -> tuple[str, str] | None:
     return None
 
 
-class _Head:
+@dataclass
+class Head:
     """What the lines above the body say."""
 
-    def __init__(self, lines: list[str]):
-        self.doc_type = self.number = self.date = self.place = ""
-        self.issuer = ""  # from a "CỦA BAN THƯỜNG VỤ TỈNH ỦY" line under the type
-        self.header_body = ""  # "HUYỆN ỦY SÌN HỒ" in the header block above the type
-        title: list[str] = []
-        after_type = title_done = False
-        for raw in lines:
-            line = _clean(raw)
-            if not line:
-                continue
-            if _STAMP_RE.match(line):
-                title_done = title_done or bool(title)
-                continue
-            m = None if self.number else _NUMBER_LINE_RE.match(line)
-            if m:
-                numbers = find_numbers(line)
-                # The number must stand right after "Số": "Số 426-BC/HU", "Số: 12/KH-UBND".
-                if numbers and numbers[0].start == m.end():
-                    self.number = numbers[0].text
-                    continue
-            m = _PLACE_DATE_RE.match(line)
-            if m and not self.date:
-                self.date = _iso(m["d"], m["m"], m["y"])
-                self.place = m["place"].strip()
-                continue
-            typed = None if self.doc_type else _type_prefix(line)
-            if typed:
-                self.doc_type, line = typed
-                after_type = True
-                if not line:
-                    continue
-            if after_type and not title and _is_caps(line) and fold(line).upper().startswith("CUA "):
-                self.issuer = _recase(line[4:])
-                continue
-            if title_done:
-                continue
-            if _is_caps(line) and (title or not after_type):
-                # Header block above the type line; after the title, a stamp
-                # ("TỈNH ỦY LAI CHÂU / BAN TUYÊN GIÁO" of the receiving office).
-                if not after_type and re.search(_HEADER_BODY, fold(line)):
-                    body = _recase(line)
-                    # "TỈNH ỦY THÁI NGUYÊN / BAN DÂN VẬN": the board of that committee.
-                    parent = self.header_body
-                    if parent and body.startswith(("Ban ", "Văn phòng")) and not parent.startswith(("Ban ", "Văn phòng")):
-                        body = f"{body} {parent}"
-                    self.header_body = body
-                title_done = bool(title)
-                continue
-            if after_type or not self.doc_type:
-                title.append(line)
-        self.title = _capitalize(_recase_leading_caps(" ".join(title))) if title else ""
+    doc_type: str = ""
+    number: str = ""
+    date: str = ""  # ISO, from the place-date line
+    place: str = ""
+    issuer: str = ""  # from a "CỦA BAN THƯỜNG VỤ TỈNH ỦY" line under the type
+    header_body: str = ""  # "HUYỆN ỦY SÌN HỒ" in the header block above the type
+    title: str = ""
+
+
+def read_head(lines: list[str]) -> Head:
+    """One pass over the head's lines, each taken by the first step that knows
+    its kind: stamp, number, place and date, type, issuer, header block; the
+    rest up to the end of the title is the title."""
+    reader = _HeadReader()
+    for raw in lines:
+        line = _clean(raw)
+        if line:
+            reader.take(line)
+    return reader.finish()
+
+
+class _HeadReader:
+    def __init__(self):
+        self.head = Head()
+        self.title: list[str] = []
+        self.after_type = self.title_done = False
+
+    def take(self, line: str) -> None:
+        if _STAMP_RE.match(line):
+            self.title_done = self.title_done or bool(self.title)
+            return
+        if self._number(line) or self._place_date(line):
+            return
+        line = self._type(line)
+        if not line or self._issuer(line) or self.title_done or self._header_block(line):
+            return
+        if self.after_type or not self.head.doc_type:
+            self.title.append(line)
+
+    def finish(self) -> Head:
+        if self.title:
+            self.head.title = _capitalize(_recase_leading_caps(" ".join(self.title)))
+        return self.head
+
+    def _number(self, line: str) -> bool:
+        m = None if self.head.number else _NUMBER_LINE_RE.match(line)
+        numbers = find_numbers(line) if m else []
+        # The number must stand right after "Số": "Số 426-BC/HU", "Số: 12/KH-UBND".
+        if numbers and numbers[0].start == m.end():
+            self.head.number = numbers[0].text
+            return True
+        return False
+
+    def _place_date(self, line: str) -> bool:
+        m = _PLACE_DATE_RE.match(line)
+        if m and not self.head.date:
+            self.head.date = _iso(m["d"], m["m"], m["y"])
+            self.head.place = m["place"].strip()
+            return True
+        return False
+
+    def _type(self, line: str) -> str:
+        """The line without its leading type ("BÁO CÁO …"), the type kept."""
+        typed = None if self.head.doc_type else _type_prefix(line)
+        if not typed:
+            return line
+        self.head.doc_type, rest = typed
+        self.after_type = True
+        return rest
+
+    def _issuer(self, line: str) -> bool:
+        if self.after_type and not self.title and _is_caps(line) and fold(line).upper().startswith("CUA "):
+            self.head.issuer = _recase(line[4:])
+            return True
+        return False
+
+    def _header_block(self, line: str) -> bool:
+        """The header block above the type; after the title, a stamp ("TỈNH
+        ỦY LAI CHÂU / BAN TUYÊN GIÁO" of the receiving office)."""
+        if not (_is_caps(line) and (self.title or not self.after_type)):
+            return False
+        if not self.after_type and re.search(_HEADER_BODY, fold(line)):
+            body = _recase(line)
+            # "TỈNH ỦY THÁI NGUYÊN / BAN DÂN VẬN": the board of that committee.
+            parent = self.head.header_body
+            if parent and body.startswith(("Ban ", "Văn phòng")) and not parent.startswith(("Ban ", "Văn phòng")):
+                body = f"{body} {parent}"
+            self.head.header_body = body
+        self.title_done = bool(self.title)
+        return True
 
 
 def _recase_leading_caps(text: str) -> str:
@@ -375,7 +416,7 @@ def extract_metadata(parsed: ParsedDocument) -> Metadata:
     text = nfc(parsed.text)
     meta = Metadata()
     opening = parsed.sections[0].text if parsed.sections else ""
-    head = _Head(parsed.head_lines)
+    head = read_head(parsed.head_lines)
 
     # Type and number.
     if head.doc_type:
