@@ -339,13 +339,13 @@ def test_a_long_query_marks_its_first_words_and_says_so(client, folded):
 
 
 def test_the_highlighted_query_is_capped(opened):
-    from search_app import views
+    from search_app import reading
     from search_app.documents import document_sections, find_document
 
     sections = document_sections(opened, find_document(opened, B426))
     q = " ".join(_document_words()[:300])[:1000]
-    query, notes = views._highlighter(q, sections)
-    assert notes == [views.LONG_QUERY_NOTE]
+    query, notes = reading._highlighter(q, sections)
+    assert notes == [reading.LONG_QUERY_NOTE]
     # The words after the first syllables are not looked for.
     syllables = parse_query(q).all_syllables
     kept = {*syllables[:MAX_MARKED_SYLLABLES], *map(fold, syllables[:MAX_MARKED_SYLLABLES])}
@@ -353,11 +353,11 @@ def test_the_highlighted_query_is_capped(opened):
     assert len(dropped) > 50
     assert not dropped & {s for sequence in query.sequences for s in sequence}
     # Sides of OR count too: 60 × 3 syllables are past the cap.
-    either, notes = views._highlighter(" OR ".join(["dân vận khéo"] * 60), sections)
-    assert notes == [views.LONG_QUERY_NOTE]
+    either, notes = reading._highlighter(" OR ".join(["dân vận khéo"] * 60), sections)
+    assert notes == [reading.LONG_QUERY_NOTE]
     capped, dropped = first_syllables(parse_query(" OR ".join(["dân vận khéo"] * 60)), MAX_MARKED_SYLLABLES)
     assert dropped and len(capped.all_syllables) == MAX_MARKED_SYLLABLES
-    short, notes = views._highlighter("dân vận", sections)
+    short, notes = reading._highlighter("dân vận", sections)
     assert notes == [] and {("dân", "vận"), ("dan", "van")} & short.sequences
 
 
