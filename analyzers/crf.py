@@ -3,8 +3,8 @@ building pyvi's feature dictionaries.
 
 pyvi labels each syllable B_W (starts a word) or I_W (continues one) with a
 linear-chain CRF (python-crfsuite). For every syllable it builds a dict of
-15 features, which crfsuite turns into attribute strings, looks up and sums;
-that is ~10 µs a syllable, most of an indexer's segmentation time. Here the
+15 features, which crfsuite turns into attribute strings, looks up and sums:
+most of an indexer's segmentation time. Here the
 same sums are made from weights read out of pyvi's model file: a syllable's
 own attributes are summed once per distinct syllable, the rest per position,
 in the order crfsuite adds them (floating-point sums depend on order), and

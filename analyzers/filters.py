@@ -59,7 +59,7 @@ _model_lock = threading.Lock()
 
 
 def pyvi_model():
-    """pyvi's CRF, loaded once per process (1.3 s and ~120 MB to import)."""
+    """pyvi's CRF, loaded once per process (seconds and a hundred megabytes to import)."""
     global _model
     if _model is None:
         with _model_lock:
@@ -71,8 +71,8 @@ def pyvi_model():
 
 
 def segmenter():
-    """pyvi's labels from its own weights (analyzers.crf), ~5x faster than
-    asking pyvi; built once per process, after pyvi_model()."""
+    """pyvi's labels from its own weights (analyzers.crf), without pyvi's
+    per-syllable feature dicts; built once per process, after pyvi_model()."""
     global _segmenter
     if _segmenter is None:
         vi = pyvi_model()

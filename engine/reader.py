@@ -1,7 +1,6 @@
 """Whoosh query trees evaluated over whole posting lists with numpy.
 
-Whoosh scores a query one matching section at a time, in Python (2–3 µs a
-posting), and prunes only with bounds too low for our AndMaybe trees (see
+Whoosh scores a query one matching section at a time, in Python, and prunes only with bounds too low for our AndMaybe trees (see
 ``search.top_hits``), so ranking every match of a common word at 100k
 sections took seconds. Here the same trees are evaluated a posting list at a
 time: each term's postings are read from Whoosh's own files, all its blocks
@@ -41,9 +40,9 @@ from indexer.store import OpenIndex
 # Per index generation, scored postings stay in memory (12 bytes each), the
 # least recently used dropped first, up to a quarter of the machine's memory
 # and at least 40M postings; TRACUU_CACHE_MB sets another budget. Reading a
-# term from Whoosh's files costs ~15 µs a block of 128 postings (zlib,
-# unpickling): 60 staff queries at 100k sections touched 13.7M postings, at
-# 1M sections 148M, so a small cache keeps evicting what the next query needs.
+# term from Whoosh's files means zlib and unpickling a block at a time, and
+# staff queries touch a large share of the postings, so a small cache keeps
+# evicting what the next query needs (docs/benchmark-journal.md, issue 6).
 POSTING_BYTES = 12
 
 
@@ -160,7 +159,7 @@ class Engine:
         """(term, document numbers) of every term of a field, segment by
         segment (a term of several segments comes once from each), deleted
         sections left out: a walk over the term index instead of a lookup
-        per term (77k document ids at 1M sections took 23 s)."""
+        per term (slow for the tens of thousands of document ids of a large archive)."""
         field = searcher.schema[fieldname]
         for reader, offset in searcher.reader().leaf_readers():
             terms = reader._terms
@@ -231,8 +230,8 @@ def decode_blocks(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
 
     A block is an int (its size; negative for the last), a pickled info
     tuple, then the zlib'd pickle of (id deltas, weights, values). Reading
-    them through ``W3LeafMatcher`` costs ~37 µs a block (seeks, a pickled
-    header read from a file object, numpy conversion per block); here the
+    them through ``W3LeafMatcher`` costs seeks, a pickled header read from a
+    file object and a numpy conversion per block; here the
     blocks are sliced from one read, large ones parsed with numpy
     (``_parse_block``), and their numbers joined once.
     """
@@ -404,7 +403,7 @@ class _Evaluation:
 
 def thread_searcher(index: OpenIndex, B: float, K1: float):
     """This thread's searcher on the open index, kept for its next request:
-    opening one reads the term index files (~60 ms at 10k sections), and a
+    opening one reads the term index files, and a
     Whoosh reader must not be shared between threads (it seeks and reads)."""
     local = index.cached(("searchers", B, K1), threading.local)
     searcher = getattr(local, "searcher", None)

@@ -3,8 +3,8 @@ flat arrays and written a block at a time.
 
 Whoosh's ``SegmentWriter`` puts every posting in a pool of tuples, sorts the
 pool, then hands the postings one by one to its codec, looking up the
-section's field length for each (``FieldWriter.add_postings``): ~10 µs a
-posting, and a section has ~900. Here the postings of frequency-format
+section's field length for each (``FieldWriter.add_postings``): Python
+calls per posting, hundreds of postings a section. Here the postings of frequency-format
 fields (every analysed text field) are counted a section at a time and
 appended to one field's arrays (term id, document, weight, value), in
 section order; when the field is written, one stable sort groups them by
@@ -170,7 +170,7 @@ class TermPool(PostingPool):
 
 
 # From this many postings a block's statistics and encodings are made with
-# numpy: its fixed cost per call (~1 µs) is then below the list operations'.
+# numpy: its fixed cost per call is then below the list operations'.
 _NUMPY_BLOCK = 48
 
 
@@ -398,7 +398,7 @@ class WorkerSegmentWriter(SegmentWriter):
     def _write_field(self, fieldname: str, postings: _FieldPostings, lengths: tuple[list[int], np.ndarray]) -> None:
         """W3FieldWriter's start_term, blocks, finish_term for each term,
         with the two files' offsets counted here: Whoosh asks each file for
-        it (a system call) twice a term, ~0.5 µs each."""
+        it (a system call) twice a term."""
         writer = self.fieldwriter
         fieldobj = self.schema[fieldname]
         writer.start_field(fieldname, fieldobj)

@@ -57,8 +57,8 @@ from indexer.topics import DATA_FILE as TOPICS_FILE
 from indexer.workers import FileTask, default_workers, run_chunks, split_chunks
 
 DATA_FILES = (TOPICS_FILE, ABBREVIATIONS_FILE, GAZETTEER_FILE, ISSUERS_FILE)
-# Below this many bytes to read, starting worker processes (pyvi loads in
-# ~1.5 s each) costs more than it saves.
+# Below this many bytes to read, starting worker processes (each loads
+# pyvi's model) costs more than it saves.
 PARALLEL_MIN_BYTES = 1_000_000
 # A segment from at most this much text (~60k sections): its writer holds
 # the postings in memory (~20 bytes each, ~1 GB for a chunk).
@@ -583,8 +583,8 @@ def _settle_numbers(corpus_dir: Path, documents, entries: dict, waiting: dict, p
 
 
 def _write_catalog(generation: Path, catalog: dict) -> None:
-    # Compact: with an indent, json encodes in Python, not C (6x slower;
-    # at 1M sections the catalog is ~450 MB and was a minute to write).
+    # Compact: with an indent, json encodes in Python, not C, and the
+    # catalog of a large archive is hundreds of megabytes.
     (generation / store.DOCUMENTS).write_text(
         json.dumps(catalog, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )

@@ -315,11 +315,10 @@ class _MappedFiles(FileStorage):
 
     Whoosh's own mmap path wraps each file of a compound segment in
     BytesIO(memoryview), which copies it: every reader held a private copy
-    of the whole index (1M sections: 8 s and 5.5 GB per searcher). Plain
-    file handles avoid the copy but make every small read a system call
-    (100k sections, 200 queries' first pass: p50 52–61 ms against 44 ms
-    from a map). Here a file is one map, and Whoosh's sub-files copy out
-    only what they read."""
+    of the whole index. Plain file handles avoid the copy but make every
+    small read a system call, slower than a map (docs/benchmark-journal.md,
+    issue 6). Here a file is one map, and Whoosh's sub-files copy out only
+    what they read."""
 
     def open_file(self, name, **kwargs):
         with open(self._fpath(name), "rb") as handle:

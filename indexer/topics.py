@@ -40,7 +40,7 @@ def _cue_pattern(cue: str) -> str:
     if re.fullmatch(f"{WORD_CHAR}+", words[0]) and pattern.startswith(head):
         # The check of the character before the cue goes after its first
         # word, so that the pattern starts with that word and re scans for
-        # it as a literal: 20x faster than trying the look-behind everywhere.
+        # it as a literal instead of trying the look-behind at every position.
         return head + rf"(?<!{WORD_CHAR}.{{{len(words[0])}}})" + pattern[len(head) :] + rf"(?!{WORD_CHAR})"
     return rf"(?<!{WORD_CHAR})" + pattern + rf"(?!{WORD_CHAR})"
 
