@@ -45,6 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from whoosh import collectors  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
 from whoosh import query as wq  # noqa: E402
 from whoosh.analysis import StandardAnalyzer  # noqa: E402
@@ -66,8 +67,7 @@ from search_app.evaluate import (  # noqa: E402
     search_ranker,
     summarise,
 )
-from search_app.query import whoosh_filter  # noqa: E402
-from search_app.search import top_hits  # noqa: E402
+from bench.stock_filters import whoosh_filter  # noqa: E402
 
 BASELINE_VIEWS = {
     "whoosh-standard": ("standard", StandardAnalyzer),
@@ -152,6 +152,23 @@ def corpus_indexes(corpus: Path, folder: Path) -> tuple[OpenIndex, whoosh_index.
 
 
 # --- Rankers ----------------------------------------------------------------------
+
+
+def top_hits(searcher, query: wq.Query, allow, limit: int):
+    """The ``limit`` best-scoring sections, exactly.
+
+    Whoosh's default collector prunes with the matchers' ``max_quality()``
+    bounds (``replace()`` every 10 matches, even with optimize=False, plus
+    block-quality skipping). For our phrase and AndMaybe trees the bounds are
+    too low: AndMaybe turned into an intersection and "công tác dân vận" lost a
+    section scoring 49.96 from its top 5. Without pruning, every match is
+    scored; the count is exact too.
+    """
+    collector = collectors.TopCollector(limit, usequality=False, replace=0)
+    if allow is not None:  # a filter query, or a set of document numbers
+        collector = collectors.FilterCollector(collector, allow=allow)
+    searcher.search_with_collector(query, collector)
+    return collector.results()
 
 
 def bag_ranker(baseline: whoosh_index.Index, variant: str) -> Callable[[JudgedQuery], list[str]]:

@@ -236,7 +236,7 @@ def time_stock_groupedby(root: Path, queries: list[dict], highlight_queries: int
     from indexer import store
     from search_app.query import build_query, parse_query
     from search_app.facets import Filters
-    from search_app.query import whoosh_filter
+    from bench.stock_filters import whoosh_filter
     from search_app.search import BM25_B, BM25_K1
 
     # Whoosh as it comes: open_dir's memory-mapped storage, which copies

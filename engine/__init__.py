@@ -1,6 +1,7 @@
 """The search engine's boundary: everything that knows Whoosh's private
-format lives here, behind a writer (``engine.writer``: a build worker's
-segments, written straight in Whoosh's format) and a reader
+format lives here, behind a query model (``engine.query``: what search
+asks for, translated to Whoosh here only), a writer (``engine.writer``: a
+build worker's segments, written straight in Whoosh's format) and a reader
 (``engine.reader``: queries evaluated over posting blocks as numpy arrays,
 with Whoosh's scores). ``engine.format`` holds what both read and write.
 

@@ -1,8 +1,10 @@
-"""Whoosh query trees evaluated over whole posting lists with numpy.
+"""Queries (engine.query nodes, as Whoosh trees) evaluated over whole
+posting lists with numpy.
 
-Whoosh scores a query one matching section at a time, in Python, and prunes only with bounds too low for our AndMaybe trees (see
-``search.top_hits``), so ranking every match of a common word at 100k
-sections took seconds. Here the same trees are evaluated a posting list at a
+Whoosh scores a query one matching section at a time, in Python, and
+prunes only with bounds too low for our AndMaybe trees (see ``top_hits``
+in bench/ranking_quality.py), so ranking every match of a common word
+took seconds. Here the same trees are evaluated a posting list at a
 time: each term's postings are read from Whoosh's own files, all its blocks
 decoded in one pass (``decode_blocks``), scored with Whoosh's BM25F formula
 (its idf, its average and quantised field lengths) into one array, and
@@ -35,6 +37,7 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from engine.format import length_bytes
+from engine.query import to_whoosh
 from indexer.store import OpenIndex
 
 # Per index generation, scored postings stay in memory (12 bytes each), the
@@ -189,8 +192,9 @@ class Engine:
 
     # Evaluation -----------------------------------------------------------
 
-    def evaluate(self, searcher, query: wq.Query) -> Matches:
-        return _Evaluation(self, searcher).run(query)
+    def evaluate(self, searcher, query) -> Matches:
+        """Every section ``query`` (an engine.query node) matches, with its score."""
+        return _Evaluation(self, searcher).run(to_whoosh(query))
 
 
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))

@@ -20,17 +20,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from whoosh import query as wq
-
-from analyzers import folded_analyzer, syllables
+from analyzers import syllables
 from analyzers.abbreviations import load_abbreviations
 from analyzers.datafiles import cached_data
 from analyzers.docnumber import LooseNumber, find_loose_numbers, find_numbers
 from analyzers.filters import segment_labels
 from analyzers.normalize import fold, has_diacritics, nfc
+from engine.query import And, AndMaybe, ConstantScore, Or, Prefix, Query, Require, Term, Wildcard
 from indexer.citations import DOC_TYPES, type_codes
-from indexer.schema import BODY_FIELDS, CONTEXT_FIELDS, HEAD_FIELDS, slug
-from search_app.facets import BY_NAME
+from indexer.schema import BODY_FIELDS, CONTEXT_FIELDS, HEAD_FIELDS
 
 MAX_QUERY_CHARS = 1000
 # What a document page marks of a query: a pasted paragraph gives hundreds
@@ -343,44 +341,14 @@ def units_of(run: list[str], names: list[tuple[str, ...]] = ()) -> list[Unit]:
 NUMBER_FIELDS = ("number", "head_cites", "cites", "path_cites")
 
 
-def whoosh_filters(filters) -> dict[str, wq.Query]:
-    """Each restricting facet of ``filters`` as a stock Whoosh filter: what
-    ``facets.filter_masks`` selects, for comparing with Whoosh's own search.
-    An issuer is matched as part of a name; a facet the index has no field
-    for (signer, a range of days) raises ValueError."""
-    parts = {}
-    for name, values in filters.chosen().items():
-        facet = BY_NAME.get(name)
-        if facet is None or facet.index_key is None:
-            raise ValueError(f"no index field filters {name}")
-        if name == "year":
-            low, high = filters.year_from, filters.year_to
-            ranges = [wq.NumericRange("year", v, v) for v in values] or [wq.NumericRange("year", low, high)]
-            parts[name] = wq.Or(ranges)
-        elif facet.kind == "name":
-            phrases = [[t.text for t in folded_analyzer()(v)] for v in values]
-            parts[name] = wq.Or([wq.Phrase("issuer", terms) for terms in phrases])
-        elif facet.kind == "citation":
-            parts[name] = cited_query([find_numbers(v, query=True)[0].key for v in values])
-        else:
-            parts[name] = wq.Or([wq.Term(facet.index_key, slug(v)) for v in values])
-    return parts
-
-
-def whoosh_filter(filters) -> wq.Query | None:
-    """All of ``filters`` as one stock Whoosh filter (None: no filter)."""
-    parts = list(whoosh_filters(filters).values())
-    return wq.And(parts) if parts else None
-
-
-def cited_query(keys: list[str]) -> wq.Query:
+def cited_query(keys: list[str]) -> Query:
     """The sections citing any of the numbers ``keys``."""
-    return wq.Or([wq.Term("cites", key) for key in keys])
+    return Or([Term("cites", key) for key in keys])
 
 
-def number_anywhere(key: str) -> wq.Query:
+def number_anywhere(key: str) -> Query:
     """The sections bearing or citing the number ``key``."""
-    return wq.Or([wq.Term(fieldname, key) for fieldname in NUMBER_FIELDS])
+    return Or([Term(fieldname, key) for fieldname in NUMBER_FIELDS])
 
 
 def _join_names(plain: list[str], joins: list[bool], names) -> list[bool]:
@@ -395,15 +363,15 @@ def _join_names(plain: list[str], joins: list[bool], names) -> list[bool]:
     return joins
 
 
-def _loose_match(fieldname: str, number: LooseNumber) -> wq.Query:
+def _loose_match(fieldname: str, number: LooseNumber) -> Query:
     """Every key a loose "kl 69" may mean: 69-KL/<any issuer> (Party style),
     69/KL-<any> or 69/<year>/KL-<any> (State style)."""
     digits, code = number.digits, number.code
-    return wq.Or(
+    return Or(
         [
-            wq.Prefix(fieldname, f"{digits}-{code}/"),
-            wq.Prefix(fieldname, f"{digits}/{code}-"),
-            wq.Wildcard(fieldname, f"{digits}/????/{code}-*"),
+            Prefix(fieldname, f"{digits}-{code}/"),
+            Prefix(fieldname, f"{digits}/{code}-"),
+            Wildcard(fieldname, f"{digits}/????/{code}-*"),
         ]
     )
 
@@ -411,42 +379,42 @@ def _loose_match(fieldname: str, number: LooseNumber) -> wq.Query:
 _PAIR_VIEWS = {"syllable": "pair", "folded": "folded_pair"}
 
 
-def _adjacent(fields: dict, view: str, a: str, b: str, boost: float) -> wq.Query:
+def _adjacent(fields: dict, view: str, a: str, b: str, boost: float) -> Query:
     """Syllables ``a`` and ``b`` side by side, scored as the two syllables
     (what a phrase query scores, tuned so), found by the pair term: an
     intersection with a short posting list instead of position checks."""
-    both = wq.And([wq.Term(fields[view], a), wq.Term(fields[view], b)], boost=boost)
-    return wq.Require(both, wq.Term(fields[_PAIR_VIEWS[view]], f"{a}_{b}"))
+    both = And([Term(fields[view], a), Term(fields[view], b)], boost=boost)
+    return Require(both, Term(fields[_PAIR_VIEWS[view]], f"{a}_{b}"))
 
 
-def _sequence(fields: dict, view: str, terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
+def _sequence(fields: dict, view: str, terms: tuple[str, ...], boost: float = 1.0) -> Query:
     """``terms`` side by side in one of ``fields``' views: each adjacent pair
     found by its pair term, scored as the syllables (what Whoosh scores a
     phrase). A run of three or more is taken as its chain of pairs ("kinh tế
     xã hội": kinh_tế, tế_xã, xã_hội), which natural text holds only where the
     run stands, and costs lookups instead of position checks."""
     if len(terms) == 1:
-        return wq.Term(fields[view], terms[0], boost=boost)
+        return Term(fields[view], terms[0], boost=boost)
     if len(terms) == 2:
         return _adjacent(fields, view, *terms, boost=boost)
-    every = wq.And([wq.Term(fields[view], t) for t in terms], boost=boost)
+    every = And([Term(fields[view], t) for t in terms], boost=boost)
     pairs = dict.fromkeys(f"{a}_{b}" for a, b in zip(terms, terms[1:]))
-    return wq.Require(every, wq.And([wq.Term(fields[_PAIR_VIEWS[view]], p) for p in pairs]))
+    return Require(every, And([Term(fields[_PAIR_VIEWS[view]], p) for p in pairs]))
 
 
 def _match(
     terms: tuple[str, ...], accented: bool, boost: float = 1.0, syllable_weight: float = 1.0
-) -> wq.Query:
+) -> Query:
     """``terms`` anywhere in a section, as a word or adjacent syllables."""
     weighted = ((BODY_FIELDS, boost), (HEAD_FIELDS, boost * HEAD_QUERY_BOOST))
     if CONTEXT_BOOST:
         weighted += ((CONTEXT_FIELDS, boost * CONTEXT_BOOST),)
     if not accented:
         folded = tuple(fold(t) for t in terms)
-        return wq.Or([_sequence(f, "folded", folded, b) for f, b in weighted])
+        return Or([_sequence(f, "folded", folded, b) for f, b in weighted])
     clauses = [_sequence(f, "syllable", terms, b * syllable_weight) for f, b in weighted]
-    clauses += [wq.Term(f["word"], "_".join(terms), boost=b) for f, b in weighted]
-    return wq.Or(clauses)
+    clauses += [Term(f["word"], "_".join(terms), boost=b) for f, b in weighted]
+    return Or(clauses)
 
 
 def _run_units(run: list[str], names, typed_plain: bool) -> list[Unit]:
@@ -461,7 +429,7 @@ def _run_units(run: list[str], names, typed_plain: bool) -> list[Unit]:
     return units
 
 
-def _with_numbers(parsed: ParsedQuery, word_clauses: list[wq.Query]) -> wq.Query:
+def _with_numbers(parsed: ParsedQuery, word_clauses: list[Query]) -> Query:
     """A query naming numbers: the numbers decide what matches; the words
     only rank, each on its own (a citer rarely holds every word of a sentence).
 
@@ -471,20 +439,20 @@ def _with_numbers(parsed: ParsedQuery, word_clauses: list[wq.Query]) -> wq.Query
     and the document's own opening gets no head start."""
     sentence = len(parsed.all_syllables) > NUMBER_WITH_WORDS
     scores = (CITE_SCORE,) * 3 if sentence else (NUMBER_SCORE, HEAD_CITE_SCORE, CITE_SCORE)
-    numbers = wq.Or(
+    numbers = Or(
         [
-            wq.ConstantScoreQuery(clause, score)
+            ConstantScore(clause, score)
             for fieldname, score in zip(NUMBER_FIELDS, (*scores, PATH_CITE_SCORE))
-            for clause in [wq.Term(fieldname, key) for key in parsed.numbers]
+            for clause in [Term(fieldname, key) for key in parsed.numbers]
             + [_loose_match(fieldname, number) for number in parsed.loose]
         ]
     )
-    return wq.AndMaybe(numbers, wq.Or(word_clauses)) if word_clauses else numbers
+    return AndMaybe(numbers, Or(word_clauses)) if word_clauses else numbers
 
 
 @dataclass
 class BuiltQuery:
-    query: wq.Query
+    query: Query
     accented: bool
     # For highlighting: syllable sequences to mark (exact, or folded when not
     # accented) and document-number keys.
@@ -493,7 +461,7 @@ class BuiltQuery:
     loose: tuple[LooseNumber, ...] = ()
     # Each word the query asks for, as the page names it, and the sequences that show it.
     units: list[tuple[str, frozenset]] = field(default_factory=list)
-    clauses: list[wq.Query] = field(default_factory=list)  # one per word asked for (units' order)
+    clauses: list[Query] = field(default_factory=list)  # one per word asked for (units' order)
 
     def marks_number(self, key: str) -> bool:
         return key in self.numbers or any(number.matches(key) for number in self.loose)
@@ -507,7 +475,7 @@ class _Clauses:
     def __init__(self, parsed: ParsedQuery, accented: bool, match_all: bool):
         self.parsed, self.accented = parsed, accented
         self.syllable_weight = 1.0 if match_all else SYLLABLE_WEIGHT
-        self.preferred: list[wq.Query] = []
+        self.preferred: list[Query] = []
         self.sequences: set[tuple[str, ...]] = set()
         self.asked: list[tuple[str, frozenset]] = []
 
@@ -519,14 +487,14 @@ class _Clauses:
         exact = self.accented if exact is None else exact
         self.asked.append((shown, frozenset(tuple(o) if exact else tuple(fold(t) for t in o) for o in options)))
 
-    def run(self, run) -> list[wq.Query]:
+    def run(self, run) -> list[Query]:
         """Each unit of an unquoted run, as it must match; marks what to highlight."""
         typed_plain = len(run) > 1 and not any(has_diacritics(s) for s in run)
         clauses = []
         for unit in _run_units(run, self.parsed.names, typed_plain):
             options = [unit.syllables, *unit.alternatives]
             self.asks(" ".join(unit.syllables), options)
-            clauses.append(wq.Or([_match(o, self.accented, syllable_weight=self.syllable_weight) for o in options]))
+            clauses.append(Or([_match(o, self.accented, syllable_weight=self.syllable_weight) for o in options]))
             if typed_plain and len(unit.syllables) == 1 and not unit.alternatives:
                 continue  # marked below: a lone "dan" would light up every dẫn, dân, dạn
             for option in options:
@@ -540,23 +508,23 @@ class _Clauses:
             self.preferred.append(_match(tuple(run), self.accented, boost=PHRASE_BOOST))
         return clauses
 
-    def phrase(self, phrase) -> wq.Query:
+    def phrase(self, phrase) -> Query:
         phrase_accented = self.accented and has_diacritics("".join(phrase))
         self.mark(phrase, phrase_accented)
         self.asks(f"“{' '.join(phrase)}”", [phrase], phrase_accented)
         return _match(tuple(phrase), phrase_accented)
 
-    def either(self, group) -> wq.Query:
+    def either(self, group) -> Query:
         """One side of an OR is enough: the group is one word asked for."""
         alternatives = []
         start = len(self.asked)
         for quoted, words in group:
             clauses = [self.phrase(words)] if quoted else self.run(words)
-            alternatives.append(clauses[0] if len(clauses) == 1 else wq.And(clauses))
+            alternatives.append(clauses[0] if len(clauses) == 1 else And(clauses))
         sides = self.asked[start:]
         del self.asked[start:]
         self.asked.append((" OR ".join(shown for shown, _ in sides), frozenset().union(*(o for _, o in sides))))
-        return wq.Or(alternatives)
+        return Or(alternatives)
 
 
 def build_query(
@@ -571,9 +539,9 @@ def build_query(
     required += [gathered.either(group) for group in parsed.either]
     text_query = None
     if required:
-        text_query = wq.And(required) if match_all else wq.Or(required)
+        text_query = And(required) if match_all else Or(required)
         if gathered.preferred:
-            text_query = wq.AndMaybe(text_query, wq.Or(gathered.preferred))
+            text_query = AndMaybe(text_query, Or(gathered.preferred))
     query = _with_numbers(parsed, required + gathered.preferred) if parsed.numbers or parsed.loose else text_query
     return BuiltQuery(
         query, accented, gathered.sequences, set(parsed.numbers), tuple(parsed.loose),
@@ -582,8 +550,8 @@ def build_query(
     )
 
 
-def exclusion_query(parsed: ParsedQuery) -> wq.Query | None:
+def exclusion_query(parsed: ParsedQuery) -> Query | None:
     """The sections to leave out (``-word``, ``NOT "phrase"``), None when
     none: as typed, with diacritics exactly, without them in every spelling."""
     exclude = [_match(tuple(words), has_diacritics("".join(words))) for words in parsed.excluded]
-    return wq.Or(exclude) if exclude else None
+    return Or(exclude) if exclude else None

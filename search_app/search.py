@@ -10,8 +10,6 @@ from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
 import numpy as np
-from whoosh import collectors
-from whoosh import query as wq
 
 from analyzers import syllable_analyzer, syllables
 from analyzers.docnumber import find_numbers
@@ -339,23 +337,6 @@ def _passage(stored: dict, score: float, built: BuiltQuery | None, documents: di
         topics=[labels.get(t, t) for t in (stored.get("topics") or "").split()],
         matched_in=matched_in,
     )
-
-
-def top_hits(searcher, query: wq.Query, allow, limit: int):
-    """The ``limit`` best-scoring sections, exactly.
-
-    Whoosh's default collector prunes with the matchers' ``max_quality()``
-    bounds (``replace()`` every 10 matches, even with optimize=False, plus
-    block-quality skipping). For our phrase and AndMaybe trees the bounds are
-    too low: AndMaybe turned into an intersection and "công tác dân vận" lost a
-    section scoring 49.96 from its top 5. Without pruning, every match is
-    scored; the count is exact too.
-    """
-    collector = collectors.TopCollector(limit, usequality=False, replace=0)
-    if allow is not None:  # a filter query, or a set of document numbers
-        collector = collectors.FilterCollector(collector, allow=allow)
-    searcher.search_with_collector(query, collector)
-    return collector.results()
 
 
 @dataclass(frozen=True)

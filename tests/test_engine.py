@@ -18,7 +18,8 @@ from indexer.store import current_generation, open_current, write_manifest
 from engine import Engine
 from search_app.query import build_query, parse_query
 from search_app.facets import BY_NAME, COUNTED, Filters
-from search_app.query import whoosh_filters
+from bench.stock_filters import whoosh_filters
+from engine.query import to_whoosh
 from search_app.search import BM25_B, BM25_K1, search_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +35,7 @@ def whoosh_matches(searcher, query):
     """Every match, scored one posting at a time by Whoosh, unpruned."""
     collector = collectors.UnlimitedCollector()
     collector.replace = 0
-    searcher.search_with_collector(query, collector)
+    searcher.search_with_collector(to_whoosh(query), collector)
     return [(score, docnum) for score, docnum in collector.results().top_n]
 
 
@@ -148,7 +149,7 @@ def test_facet_counts_equal_whoosh_groupedby(opened, text, filters):
             # A facet's counts leave out its own filter (the year range included).
             others = [q for name, q in parts.items() if name != facet]
             filter_query = wq.And(others) if others else None
-            expected = groupedby_counts(searcher, page.built.query, filter_query, facet)
+            expected = groupedby_counts(searcher, to_whoosh(page.built.query), filter_query, facet)
             ours = {str(v) if facet == "year" else slug(v): n for v, n in page.facets[facet]}
             assert ours == expected, (text, filters, facet)
 
@@ -209,3 +210,22 @@ def test_posting_blocks_decode_as_whoosh_reads_them(blocklimit, tmp_path):
             matcher.next()
     assert list(zip(decoded_ids.tolist(), decoded_weights.tolist())) == expected
     assert len(expected) == len(ids)
+
+
+def test_the_query_model_means_the_whoosh_query_of_the_same_name():
+    from engine import query as q
+
+    node = q.AndMaybe(
+        q.Require(q.And([q.Term("body", "dân"), q.Term("body", "vận")], boost=2.0), q.Term("body_pairs", "dân_vận")),
+        q.Or([q.ConstantScore(q.Term("number", "69-KL/TU"), 50.0), q.Prefix("cites", "69-kl/"), q.Wildcard("cites", "69/????/kl-*")]),
+    )
+    expected = wq.AndMaybe(
+        wq.Require(wq.And([wq.Term("body", "dân"), wq.Term("body", "vận")], boost=2.0), wq.Term("body_pairs", "dân_vận")),
+        wq.Or([wq.ConstantScoreQuery(wq.Term("number", "69-KL/TU"), 50.0), wq.Prefix("cites", "69-kl/"),
+               wq.Wildcard("cites", "69/????/kl-*")]),
+    )  # fmt: skip
+    assert to_whoosh(node) == expected
+    assert to_whoosh(node) is to_whoosh(node)  # made once per node
+    assert to_whoosh(q.AndNot(q.Term("body", "a"), q.Term("body", "b"))) == wq.AndNot(wq.Term("body", "a"), wq.Term("body", "b"))
+    with pytest.raises(TypeError):
+        to_whoosh("dân vận")
