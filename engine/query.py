@@ -23,9 +23,7 @@ class Term:
 
 
 @dataclass(frozen=True)
-class Or:
-    """Sections matching any child; scores add up."""
-
+class _Group:
     children: tuple
     boost: float = 1.0
 
@@ -34,14 +32,13 @@ class Or:
 
 
 @dataclass(frozen=True)
-class And:
+class Or(_Group):
+    """Sections matching any child; scores add up."""
+
+
+@dataclass(frozen=True)
+class And(_Group):
     """Sections matching every child; scores add up."""
-
-    children: tuple
-    boost: float = 1.0
-
-    def __post_init__(self):
-        object.__setattr__(self, "children", tuple(self.children))
 
 
 @dataclass(frozen=True)
