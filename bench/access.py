@@ -39,7 +39,7 @@ def main(argv=None) -> int:
                     help="how results are grouped (the web UI's default: parent)")
     args = ap.parse_args(argv)
 
-    from speed import _pct, ensure_corpus, make_queries
+    from bench.speed import _pct, ensure_corpus, make_queries
 
     from indexer import store
     from indexer.build import build_index
@@ -104,7 +104,7 @@ WORST = {
 
 
 def worst(index, reader, runs: int, group: str) -> None:
-    from speed import _pct
+    from bench.speed import _pct
 
     from search_app.query import QueryError
     from search_app.search import Filters, search_page

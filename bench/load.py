@@ -134,7 +134,7 @@ def pct(values, q):
 
 
 def main(argv=None) -> int:
-    from speed import make_queries
+    from bench.speed import make_queries
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, required=True)
