@@ -332,7 +332,7 @@ def _build(corpus_dir: Path, index_dir: Path, full: bool = False, wait: bool = T
         if report.reinferred:
             line += f"; lập lại {report.reinferred} văn bản có số hiệu suy ra từ văn bản khác đã đổi"
         print(line + ".")
-    print(f"Đã lập chỉ mục {report.documents} văn bản, {report.sections} mục vào {index_dir}.")
+    print(f"Đã lập chỉ mục {report.documents} văn bản, {report.sections} đoạn vào {index_dir}.")
     if report.full_reason and report.documents < report.previous_documents:
         print(
             f"Cảnh báo: chỉ mục mới có {report.documents} văn bản, ít hơn {report.previous_documents} văn bản "
