@@ -83,10 +83,12 @@ def _values(value) -> tuple:
     if value is None:
         return ()
     items = [value] if isinstance(value, (str, int)) else list(value)
-    out = []
+    out, seen = [], set()
     for item in items:
         item = " ".join(item.split()) if isinstance(item, str) else item
-        if item not in ("", None) and item not in out:
+        key = slug(item) if isinstance(item, str) else item  # as facet values compare
+        if item not in ("", None) and key not in seen:
+            seen.add(key)
             out.append(item)
     return tuple(out)
 
@@ -185,7 +187,7 @@ def filter_masks(filters, columns, cited: Callable[[list[str]], np.ndarray], bas
         else:
             mask = np.zeros(len(base), dtype=bool)
             for value in values:
-                mask |= _value_mask(BY_NAME[name], columns.facets[name], value)
+                mask |= _value_mask(BY_NAME[name], columns.facets[name], value, base)
         masks[name] = mask & base
     return masks
 
@@ -210,7 +212,7 @@ def _day_mask(days: np.ndarray, low: str, high: str) -> np.ndarray:
     return mask
 
 
-def _value_mask(f: Facet, column, value) -> np.ndarray:
+def _value_mask(f: Facet, column, value, base: np.ndarray) -> np.ndarray:
     if f.kind == "number":
         key = find_numbers(value, query=True)[0].key
         return column.mask_by("number", _number_key, lambda found: found == key)
@@ -222,7 +224,9 @@ def _value_mask(f: Facet, column, value) -> np.ndarray:
         # not every issuer whose name contains it ("Văn phòng Tỉnh ủy"
         # within "Văn phòng Tỉnh ủy Lai Châu"); part of a name, all of them.
         mask = column.slug_mask(slug(value))
-        if not mask.any():
+        # Among what the reader may read: a name borne only by a document
+        # they may not read must not change what the filter means.
+        if not (mask & base).any():
             wanted = _folded(value)
             mask = column.mask_by("folded", _folded, lambda name: _contains(name, wanted))
         return mask

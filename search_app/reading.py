@@ -97,28 +97,31 @@ def _shown_section(meta: dict, s, built, highlight_notes: list[str]) -> dict:
         referenced.add(marker)
         return f"#fn-{s.section_id}-{marker}", anchor
 
-    heading_spans = highlight_spans(s.heading, built)
     run_in = run_in_label(s.heading, s.text)
-    notes = [(n, highlight_spans(n["text"], built)) for n in s.footnotes]
+    heading_html = marked(s.heading, highlight_spans(s.heading, built))
+    text_html = render_text(s.text, spans, note_href)
+    notes = [
+        {
+            "marker": n["marker"],
+            "html": marked(n["text"], highlight_spans(n["text"], built)),
+            "back": f"#fnref-{s.section_id}-{n['marker']}" if n["marker"] in referenced else "",
+        }
+        for n in s.footnotes
+    ]
+    # The marks the section shows (heading unless run in, text, notes), as
+    # rendered: a span across lines is a mark in each paragraph.
+    shown = [heading_html] if run_in is None and s.level > 0 else []
     return {
         "section": s,
-        "heading_html": marked(s.heading, heading_spans),
+        "heading_html": heading_html,
         # A heading that is the text's own first words is shown as its
         # number only, run into the text, as the document prints it.
         "run_in": run_in,
-        "text_html": render_text(s.text, spans, note_href),
-        "notes": [
-            {
-                "marker": n["marker"],
-                "html": marked(n["text"], note_spans),
-                "back": f"#fnref-{s.section_id}-{n['marker']}" if n["marker"] in referenced else "",
-            }
-            for n, note_spans in notes
-        ],
+        "text_html": text_html,
+        "notes": notes,
         "citation": passage_citation(meta, label, quoted, permalink(meta["doc_id"], s.section_id))
         if s.text.strip() else "",
-        # Every mark the section shows: heading (unless run in), text, notes.
-        "hits": len(spans) + (len(heading_spans) if run_in is None and s.level > 0 else 0) + sum(len(n[1]) for n in notes),
+        "hits": sum(str(html).count("<mark>") for html in [*shown, text_html, *(n["html"] for n in notes)]),
     }
 
 

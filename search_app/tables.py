@@ -18,8 +18,8 @@ COLUMNS = (
 )  # fmt: skip
 TEXT_LINK = len(COLUMNS) - 1
 # Spreadsheets run a cell starting with these as a formula; a list item's
-# "- " does not.
-_FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?! ))")
+# "- " followed by a word does not.
+_FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?! [^\W\d_]))")
 
 
 def row(item: dict) -> list:

@@ -60,8 +60,10 @@ def _facet_groups(wanted: SearchRequest, facets: dict, link) -> list[dict]:
             values.append({"value": value, "count": count, "selected": selected, "url": link(wanted.toggled(facet, value))})
         for current in chosen:
             if not any(v["selected"] and same_value(v["value"], current) for v in values):
-                # A chosen value with nothing left stays visible, so it can be cleared.
-                values.insert(0, {"value": current, "count": 0, "selected": True, "url": link(wanted.toggled(facet, current))})
+                # A chosen value not listed stays visible, so it can be cleared:
+                # nothing left, or (an issuer) part of several names, whose count it is not.
+                count = None if BY_NAME[facet].kind == "name" else 0
+                values.insert(0, {"value": current, "count": count, "selected": True, "url": link(wanted.toggled(facet, current))})
         groups.append({"name": facet, "label": BY_NAME[facet].label, "options": values, "chosen": len(chosen)})
     return groups
 
@@ -172,7 +174,7 @@ def _kept_filters(wanted: SearchRequest) -> str:
     """The link dropping the filters when a new query from the box kept them
     (the box sends the query it replaced as ``from_q``), else ""."""
     previous = request.args.get("from_q")
-    if previous is None or previous.strip() == wanted.q or not wanted.has_filters:
+    if previous is None or previous.strip() == wanted.q or not wanted.q or not wanted.has_filters:
         return ""
     return url_for("views.home", **SearchRequest(q=wanted.q, view=wanted.view).args())
 
@@ -183,7 +185,7 @@ def _archive(index, reader) -> dict:
     years = [d["year"] for d in documents if d.get("year")]
     types: dict[str, int] = {}
     for d in documents:
-        types[d.get("doc_type") or "Khác"] = types.get(d.get("doc_type") or "Khác", 0) + 1
+        types[d.get("doc_type") or ""] = types.get(d.get("doc_type") or "", 0) + 1  # "": no type known
     newest = sorted(documents, key=lambda d: d.get("date") or str(d.get("year") or ""), reverse=True)
     built = index.catalog.get("built_at")
     return {
@@ -246,9 +248,15 @@ def _search_state() -> dict:
     """The search parameters a document page was opened with, to go back to
     the same results; unusable ones are dropped, not reported."""
     try:
-        return parse_search_args(request.args).args()
+        state = parse_search_args(request.args).args()
     except BadParameter:
-        return {"q": request.args.get("q", "")[:200]} if request.args.get("q") else {}
+        state = {"q": request.args.get("q", "")[:200]} if request.args.get("q") else {}
+    if "back_q" in request.args:
+        # A search within the document: the way back is to the search it came from.
+        state.pop("q", None)
+        back = " ".join(request.args.get("back_q", "").split())[:MAX_QUERY_CHARS]
+        state = ({"q": back} if back else {}) | state
+    return state
 
 
 @blueprint.get("/doc/<doc_id>")

@@ -123,6 +123,7 @@ def test_reading_a_long_document(server, page):  # noqa: F811
     page.wait_for_selector(".hit-count")
     assert "Mặt trận" in page.inner_text(".hit-count")
     assert page.locator(".document .section mark").count() == int(page.inner_text(".hit-count").split()[0])
+    assert "Kết quả tìm “rừng”" in page.inner_text("nav.back")  # the way back is still to the search
 
 
 def test_contents_open_from_a_button_on_a_phone(server, browser):  # noqa: F811

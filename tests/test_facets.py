@@ -207,8 +207,8 @@ def test_result_lists_export_every_page_as_csv_and_xlsx(client):
 def test_an_exported_cell_is_never_a_formula():
     from search_app.tables import to_csv
 
-    text = to_csv([["=HYPERLINK(\"x\")", "+1", "- một ý", "-1+2", "@SUM(A1)", 3]]).decode("utf-8-sig")
-    assert text.splitlines()[1] == "\"'=HYPERLINK(\"\"x\"\")\",'+1,- một ý,'-1+2,'@SUM(A1),3"
+    text = to_csv([["=HYPERLINK(\"x\")", "+1", "- một ý", "-1+2", "@SUM(A1)", "- 1+cmd", 3]]).decode("utf-8-sig")
+    assert text.splitlines()[1] == "\"'=HYPERLINK(\"\"x\"\")\",'+1,- một ý,'-1+2,'@SUM(A1),'- 1+cmd,3"
 
 
 def test_a_heading_that_is_the_first_sentence_is_not_repeated(client):
@@ -243,3 +243,45 @@ def test_a_facet_lists_its_most_frequent_values_and_the_chosen_ones():
     assert len(counts) == 50 and min(counts.values()) == 71  # the 50 most frequent
     kept = column.counts(everything, 50, {column.slugs[0]})
     assert kept[values[0]] == 1 and len(kept) == 51  # a chosen value stays, with its true count
+
+
+def test_the_advanced_form_keeps_what_it_has_no_field_for(client):
+    page = client.get("/?q=rừng&year=2021&doc_type=KL&doc_type=Báo+cáo&sort=date&issuer=A&issuer=B").get_data(as_text=True)
+    start = page.index('class="advanced-form"')
+    form = page[start : page.index("</form>", start)]
+    hidden = re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    assert ("year", "2021") in hidden and ("sort", "date") in hidden
+    assert ("doc_type", "Báo cáo") in hidden and ("issuer", "B") in hidden  # the values past the first
+    assert '<option selected>Kết luận</option>' in form and 'name="issuer" value="A"' in form
+
+
+def test_a_value_given_twice_is_one_value(client):
+    page = client.get("/?q=rừng&issuer=Tỉnh+ủy&issuer=tinh+uy").get_data(as_text=True)
+    assert page.count('class="chip"') == 1
+
+
+def test_a_chosen_part_of_a_name_shows_no_false_count(client):
+    page = client.get("/?issuer=Tỉnh+ủy").get_data(as_text=True)
+    chosen = re.search(r'<a class="selected"[^>]*>\s*<span class="value">Tỉnh ủy</span>(.*?)</a>', page, re.S).group(1)
+    assert 'class="count"' not in chosen  # it matches several issuers: no "0" beside it
+
+
+def test_a_search_within_the_document_keeps_the_way_back(client):
+    page = client.get(f"/doc/{B426}?q=dân+vận&year=2023").get_data(as_text=True)
+    assert 'name="back_q" value="dân vận"' in page
+    within = client.get(f"/doc/{B426}?q=khéo&year=2023&back_q=dân+vận").get_data(as_text=True)
+    back = re.search(r'<nav class="back"[^>]*><a href="([^"]+)"', within).group(1)
+    assert parse_qs(urlsplit(unescape(back)).query) == {"q": ["dân vận"], "year": ["2023"]}
+    assert "<mark>khéo</mark>" in within.lower()
+
+
+def test_hit_counts_are_the_marks_even_across_lines(client):  # the client's app: citations need a request
+    from search_app.documents import DocSection
+    from search_app.query import build_query, parse_query
+    from search_app.reading import _shown_section
+
+    section = DocSection(section_id="x", heading="Về dân vận", path=["1. Mở đầu"], level=2, text="công tác dân vận\nDân vận khéo")
+    with client.application.test_request_context("/"):
+        shown = _shown_section({"doc_id": "d"}, section, build_query(parse_query("dân vận")), [])
+    marks = sum(str(h).count("<mark>") for h in (shown["heading_html"], shown["text_html"]))
+    assert shown["hits"] == marks == 3
