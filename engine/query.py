@@ -14,12 +14,15 @@ from whoosh import query as wq
 
 
 @dataclass(frozen=True)
-class Term:
-    """Sections holding ``text`` in ``field``, scored by BM25F."""
-
+class _FieldText:
     field: str
     text: str
     boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Term(_FieldText):
+    """Sections holding ``text`` in ``field``, scored by BM25F."""
 
 
 @dataclass(frozen=True)
@@ -66,21 +69,13 @@ class AndNot:
 
 
 @dataclass(frozen=True)
-class Prefix:
+class Prefix(_FieldText):
     """Sections holding a term of ``field`` starting with ``text``, each scoring ``boost``."""
-
-    field: str
-    text: str
-    boost: float = 1.0
 
 
 @dataclass(frozen=True)
-class Wildcard:
-    """Sections holding a term of ``field`` matching ``pattern`` (``?``, ``*``), each scoring ``boost``."""
-
-    field: str
-    pattern: str
-    boost: float = 1.0
+class Wildcard(_FieldText):
+    """Sections holding a term of ``field`` matching the pattern ``text`` (``?``, ``*``), each scoring ``boost``."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +87,7 @@ class ConstantScore:
 
 
 Query = Term | Or | And | AndMaybe | Require | AndNot | Prefix | Wildcard | ConstantScore
-_NODES = (Term, Or, And, AndMaybe, Require, AndNot, Prefix, Wildcard, ConstantScore)
+_NODES = Query.__args__
 
 
 def to_whoosh(node) -> wq.Query:
@@ -109,9 +104,12 @@ def to_whoosh(node) -> wq.Query:
     return made
 
 
+_FIELD_TEXT = {Term: wq.Term, Prefix: wq.Prefix, Wildcard: wq.Wildcard}
+
+
 def _whoosh(node) -> wq.Query:
-    if isinstance(node, Term):
-        return wq.Term(node.field, node.text, boost=node.boost)
+    if isinstance(node, _FieldText):
+        return _FIELD_TEXT[type(node)](node.field, node.text, boost=node.boost)
     if isinstance(node, (Or, And)):
         kind = wq.Or if isinstance(node, Or) else wq.And
         return kind([to_whoosh(child) for child in node.children], boost=node.boost)
@@ -121,8 +119,4 @@ def _whoosh(node) -> wq.Query:
         return wq.Require(to_whoosh(node.query), to_whoosh(node.requirement))
     if isinstance(node, AndNot):
         return wq.AndNot(to_whoosh(node.query), to_whoosh(node.excluded))
-    if isinstance(node, Prefix):
-        return wq.Prefix(node.field, node.text, boost=node.boost)
-    if isinstance(node, Wildcard):
-        return wq.Wildcard(node.field, node.pattern, boost=node.boost)
     return wq.ConstantScoreQuery(to_whoosh(node.child), node.score)

@@ -385,7 +385,6 @@ def run_search(args) -> int:
 
     try:
         filters = Filters(**{name: getattr(args, name) for name in FILTER_FIELDS})
-        filters.check()
     except FilterError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return EXIT_USAGE

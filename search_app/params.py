@@ -132,14 +132,14 @@ def _years(args) -> tuple[int, ...]:
 
 
 def parse_search_args(args) -> SearchRequest:
-    """``args``: a mapping of URL parameters (Flask's request.args)."""
+    """``args``: a mapping of URL parameters (Flask's request.args). Values
+    are read and typed here; what they mean together (a range, a closed
+    list) is checked once, by search_page."""
     q = _text(args, "q")
     if len(q) > MAX_QUERY_CHARS:
         raise BadParameter(f"Câu tìm kiếm quá dài ({len(q)} ký tự, tối đa {MAX_QUERY_CHARS}).")
     year_from = _integer(args, "year_from", *YEARS, "Năm bắt đầu")
     year_to = _integer(args, "year_to", *YEARS, "Năm kết thúc")
-    if year_from is not None and year_to is not None and year_from > year_to:
-        raise BadParameter(f"Khoảng năm không hợp lệ: từ {year_from} đến {year_to}.")
     values = {f.name: tuple(_all(args, f.name)) for f in FACETS if f.name != "year"}
     sort = _choice(args, "sort", SORT_LABELS, "Cách sắp xếp")
     group = _choice(args, "group", GROUP_LABELS, "Cách gộp", default="parent")
@@ -161,7 +161,6 @@ def parse_search_args(args) -> SearchRequest:
             view=view,
             **values,
         )
-        wanted.check()
     except FilterError as error:
         raise BadParameter(str(error)) from None
     return wanted

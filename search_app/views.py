@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
@@ -183,16 +184,14 @@ def _archive(index, reader) -> dict:
     """What the landing page says of the archive the reader may read."""
     documents = readable_documents(index, reader)
     years = [d["year"] for d in documents if d.get("year")]
-    types: dict[str, int] = {}
-    for d in documents:
-        types[d.get("doc_type") or ""] = types.get(d.get("doc_type") or "", 0) + 1  # "": no type known
+    types = Counter(d.get("doc_type") or "" for d in documents)  # "": no type known
     newest = sorted(documents, key=lambda d: d.get("date") or str(d.get("year") or ""), reverse=True)
     built = index.catalog.get("built_at")
     return {
         "documents": len(documents),
         "sections": sum(len(d.get("sections", ())) for d in documents),
         "years": (min(years), max(years)) if years else None,
-        "types": sorted(types.items(), key=lambda item: -item[1]),
+        "types": types.most_common(),
         "type_url": lambda label: url_for("views.home", view="documents", doc_type=label),
         "newest": newest[:NEWEST_SHOWN],
         "all_url": url_for("views.home", view="documents", sort="date"),

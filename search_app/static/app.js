@@ -40,18 +40,27 @@ function copyButtons() {
   }
 }
 
-// On a phone the filters open from a button above the results. Choosing a
-// value reloads the page: the panel opens again where the reader was.
-function filtersToggle() {
-  const button = document.querySelector(".filters-toggle");
-  const panel = document.getElementById("facets");
-  if (!button || !panel) return;
+// A button that opens and closes a panel (shown only on small screens);
+// returns the function that sets it, or null when the page has neither.
+function panelToggle(buttonSelector, panelId) {
+  const button = document.querySelector(buttonSelector);
+  const panel = document.getElementById(panelId);
+  if (!button || !panel) return null;
   button.hidden = false;
   function set(open) {
     panel.classList.toggle("open", open);
     button.setAttribute("aria-expanded", String(open));
   }
   button.addEventListener("click", () => set(!panel.classList.contains("open")));
+  return set;
+}
+
+// On a phone the filters open from a button above the results. Choosing a
+// value reloads the page: the panel opens again where the reader was.
+function filtersToggle() {
+  const set = panelToggle(".filters-toggle", "facets");
+  if (!set) return;
+  const panel = document.getElementById("facets");
   panel.addEventListener("click", (event) => {
     if (panel.classList.contains("open") && event.target.closest("a")) {
       sessionStorage.setItem("tracuu-filters-at", String(window.scrollY));
@@ -141,16 +150,9 @@ function hitNavigation() {
 
 // On a phone the contents open from a button in the reading tools.
 function tocToggle() {
-  const button = document.querySelector(".toc-toggle");
-  const toc = document.getElementById("toc");
-  if (!button || !toc) return;
-  button.hidden = false;
-  function set(open) {
-    toc.classList.toggle("open", open);
-    button.setAttribute("aria-expanded", String(open));
-  }
-  button.addEventListener("click", () => set(!toc.classList.contains("open")));
-  toc.addEventListener("click", (event) => {
+  const set = panelToggle(".toc-toggle", "toc");
+  if (!set) return;
+  document.getElementById("toc").addEventListener("click", (event) => {
     if (event.target.closest("a")) set(false);
   });
 }
