@@ -55,7 +55,7 @@ def main(argv=None) -> int:
         build_index(corpus, root, progress=True)
     keep_freed_memory()
     index = store.open_current(root)
-    documents = index.catalog["documents"]
+    documents = index.catalog.documents
     for i, d in enumerate(documents):
         d["access"], d["groups"] = ("restricted", ["bt"]) if i % 2 else ("public", [])
     readers = {

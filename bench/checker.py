@@ -95,7 +95,7 @@ def planted(work: Path, documents: int, share: float, seed: int) -> None:
     generate(corpus, documents * 13, seed)
     build_index(corpus, work / "generated-index")
     index = open_current(work / "generated-index")
-    metas = [m for m in index.catalog["documents"] if m["number"] and m["date"] and m["issuer"] and m["title"]]
+    metas = [m for m in index.catalog.documents if m["number"] and m["date"] and m["issuer"] and m["title"]]
     rng = random.Random(seed)
     rng.shuffle(metas)
     lines, truth = [], []

@@ -21,10 +21,10 @@ at 3,000 sections). Each scenario runs ``--runs`` times:
    segment writer makes (it makes it after parsing its first document).
    *Commit*: as soon as ``MAIN_WRITELOCK`` appears (the main process's
    Whoosh writer, made only for the final commit). *Catalog/publish*: as
-   soon as ``documents.json`` appears (then the manifest's SHA-256 pass,
+   soon as the catalog being written (``.catalog.sqlite.tmp``) appears (then the manifest's SHA-256 pass,
    ``PUBLISHED``, ``CURRENT``). Measured once on 3,000 sections (a 1 ms
    poll of the folder and the main process's open files): workers from
-   0.4 s to the end, then the commit ~30 ms, ``documents.json`` a few ms,
+   0.4 s to the end, then the commit ~30 ms, the catalog a few ms,
    the manifest ~25 ms, out of a ~15 s build; so where each kill landed
    is checked from what the folder holds after it, and counted. A fourth
    kill is injected: a full build run in Python with
@@ -96,6 +96,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -112,6 +113,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer import store  # noqa: E402
+from indexer.catalog import CATALOG  # noqa: E402
+
+CATALOG_BEING_WRITTEN = f".{CATALOG}.tmp"
 
 TRACUU = ROOT / ".venv" / "bin" / "tracuu"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -419,8 +423,8 @@ class Corpus:
         """The state the live index of ``root`` was built from, None when
         there is none or it is neither."""
         try:
-            record = store.open_catalog(root)["files"].get(self.edited.name, {})
-        except (store.IndexMissing, KeyError, ValueError):
+            record = store.open_catalog(root).files().get(self.edited.name, {})
+        except (store.IndexMissing, KeyError, ValueError, sqlite3.Error):
             return None
         for state, digest in self.hashes.items():
             if record.get("sha256") == digest:
@@ -452,7 +456,7 @@ def answers(root: Path, deep: bool = False) -> dict:
     from tests.index_digest import catalog_digest, index_digest
 
     opened = store.open_current(root)
-    found = {"catalog": catalog_digest(opened.catalog)}
+    found = {"catalog": catalog_digest(opened.catalog.as_dict())}
     with _search_lock:
         for text in QUERIES:
             page = search_page(opened, text, per_page=100)
@@ -651,7 +655,7 @@ class Bench:
                 lambda s: s["workers"] > 0 and s["first_writer"] is not None and time.monotonic() - s["first_writer"] >= 0.3
             ),
             "commit": "MAIN_WRITELOCK",
-            "catalog/publish": store.DOCUMENTS,
+            "catalog/publish": CATALOG_BEING_WRITTEN,
         }
         for n in range(runs):
             for phase, trigger in phases.items():
@@ -918,7 +922,7 @@ def _landing(files: set[str], workers: int, published_new: bool) -> str:
     """Where a kill landed, from what the generation folder holds after it."""
     if published_new:
         return "after publish"
-    if store.DOCUMENTS in files or store.MANIFEST in files or f".{store.MANIFEST}.tmp" in files:
+    if CATALOG_BEING_WRITTEN in files or CATALOG in files or store.MANIFEST in files or f".{store.MANIFEST}.tmp" in files:
         return "catalog/publish"
     if any(f.endswith(".toc") and f != "_MAIN_0.toc" for f in files):
         return "between commit and catalog"

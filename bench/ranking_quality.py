@@ -241,8 +241,8 @@ def alqac_clause_rows(law_path: Path, folder: Path, queries: list[JudgedQuery], 
     build_index(corpus, folder / "index")
     index = open_current(folder / "index")
     article_of = {}
-    for document in index.catalog["documents"]:
-        for entry in document["sections"]:
+    for document in index.catalog.documents:
+        for entry in index.catalog.outline(document["doc_id"]):
             m = re.search(r"(?:^|-)dieu-([^-]+)", entry["section_id"])
             if m:
                 article_of[f"{document['doc_id']}#{entry['section_id']}"] = f"{document['doc_id']}#{m.group(1)}"

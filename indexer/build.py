@@ -23,7 +23,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import errno
-import json
 import os
 import shutil
 import stat
@@ -38,6 +37,7 @@ from analyzers.abbreviations import DATA_FILE as ABBREVIATIONS_FILE
 from analyzers.datafiles import DataFileError
 from indexer import store
 from indexer.access import ACCESS_FILE
+from indexer.catalog import CATALOG, Catalog, write_catalog
 from indexer.citations import Citation
 from indexer.documents import (
     SIDECAR_SUFFIX,
@@ -283,13 +283,15 @@ def data_state() -> dict[str, str]:
 
 
 FIRST_BUILD = "chưa có chỉ mục"  # the full reason of a first build
+OLD_VERSION = "chỉ mục được lập bằng phiên bản cũ"
+OTHER_FOLDER = "chỉ mục được lập từ thư mục khác"
 
 
 @dataclass
 class _Previous:
     """The live index a build starts from, as far as it can."""
 
-    catalog: dict | None = None  # None: every file is read
+    catalog: Catalog | None = None  # None: every file is read
     generation: Path | None = None  # verified deeply, when catalog is set
     full_reason: str = ""  # why every file is read
     documents: int = 0  # the live index's documents, if any
@@ -304,19 +306,21 @@ def _previous(corpus_dir: Path, index_root: Path, data: dict, full: bool) -> _Pr
         generation = index_root / store.pointer(index_root)
         problem = store.damage(generation, deep=not full) if generation.is_dir() else "thư mục của nó không còn"
         catalog = None if problem else store.open_catalog(index_root)
+    except store.IndexOutdated:
+        return _Previous(full_reason=OLD_VERSION)
     except store.IndexDamaged as error:
         problem, catalog = str(error), None
     except store.IndexMissing:
         return _Previous(full_reason=FIRST_BUILD)
     if problem:
         return _Previous(full_reason=f"chỉ mục hiện tại bị hỏng: {problem}")
-    was = _Previous(documents=len(catalog.get("documents", ())), corpus_dir=catalog.get("corpus_dir", ""))
-    if catalog.get("format") != INDEX_FORMAT or "files" not in catalog:
-        was.full_reason = "chỉ mục được lập bằng phiên bản cũ"
-    elif catalog.get("corpus_dir") != str(corpus_dir.resolve()):
-        was.full_reason = "chỉ mục được lập từ thư mục khác"
+    was = _Previous(documents=len(catalog.documents), corpus_dir=catalog.fact("corpus_dir", ""))
+    if catalog.fact("format") != INDEX_FORMAT:
+        was.full_reason = OLD_VERSION
+    elif was.corpus_dir != str(corpus_dir.resolve()):
+        was.full_reason = OTHER_FOLDER
     else:
-        changed = [name for name, digest in data.items() if catalog.get("data_state", {}).get(name) != digest]
+        changed = [name for name, digest in data.items() if catalog.fact("data_state", {}).get(name) != digest]
         if changed:
             was.full_reason = f"{', '.join(changed)} đã thay đổi"
     if full:
@@ -332,7 +336,7 @@ def _link_generation(source: Path, target: Path) -> None:
     and writes a new table of contents on commit, so the new generation
     can change without touching the old one, which readers may hold open."""
     for path in source.iterdir():
-        if path.name in (store.DOCUMENTS, store.MANIFEST) or not path.is_file() or path.suffix == ".lock" or "LOCK" in path.name:
+        if path.name in (CATALOG, store.MANIFEST) or not path.is_file() or path.suffix == ".lock" or "LOCK" in path.name:
             continue
         try:
             os.link(path, target / path.name)
@@ -368,10 +372,10 @@ class _Plan:
     removed: int = 0
 
 
-def _plan(files: list[Path], hashes: dict[str, str], previous: dict | None) -> _Plan:
+def _plan(files: list[Path], hashes: dict[str, str], previous: Catalog | None) -> _Plan:
     plan = _Plan()
-    before = previous["files"] if previous else {}
-    entries = {e["doc_id"]: e for e in previous["documents"]} if previous else {}
+    before = previous.files() if previous else {}
+    entries = {e["doc_id"]: e for e in previous.entries()} if previous else {}
     for path in files:
         record = before.get(path.name)
         if record is not None and record["sha256"] == hashes[path.name]:
@@ -482,7 +486,7 @@ def _build_locked(corpus_dir: Path, index_root: Path, progress: bool, full: bool
         ordered = [entries[r["doc_id"]] for _, r in sorted(records.items()) if r.get("doc_id") in entries]
         sections = sum(records[name]["sections"] for name in records if records[name].get("doc_id") in entries)
         catalog = build_catalog(ordered, skipped, sections, corpus_dir, started, state)
-        _write_catalog(generation, catalog | {"files": records, "data_state": data})
+        write_catalog(generation / CATALOG, catalog | {"files": records, "data_state": data})
     except BaseException:
         store.discard(generation)
         raise
@@ -582,14 +586,6 @@ def _settle_numbers(corpus_dir: Path, documents, entries: dict, waiting: dict, p
     return again, sizes, reinferred
 
 
-def _write_catalog(generation: Path, catalog: dict) -> None:
-    # Compact: with an indent, json encodes in Python, not C, and the
-    # catalog of a large archive is hundreds of megabytes.
-    (generation / store.DOCUMENTS).write_text(
-        json.dumps(catalog, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
-    )
-
-
 def _skipped(records: dict[str, dict]) -> list[Skipped]:
     return [Skipped(name, r["skipped"]) for name, r in sorted(records.items()) if r.get("skipped")]
 
@@ -617,19 +613,21 @@ def stale_reason(corpus_dir: Path, index_root: Path) -> str:
     is newer than the index."""
     try:
         catalog = store.open_catalog(index_root)
+    except store.IndexOutdated:
+        return OLD_VERSION
     except store.IndexDamaged:
         return "chỉ mục bị hỏng"
     except store.IndexMissing:
         return "chưa có chỉ mục"
     if not corpus_dir.is_dir():
         return f"không có thư mục văn bản {corpus_dir}"
-    if catalog.get("format") != INDEX_FORMAT:
-        return "chỉ mục được lập bằng phiên bản cũ"
-    if catalog.get("corpus_dir") != str(corpus_dir.resolve()):
-        return "chỉ mục được lập từ thư mục khác"
-    if catalog.get("corpus_state") != corpus_state(corpus_dir):
+    if catalog.fact("format") != INDEX_FORMAT:
+        return OLD_VERSION
+    if catalog.fact("corpus_dir") != str(corpus_dir.resolve()):
+        return OTHER_FOLDER
+    if catalog.fact("corpus_state") != corpus_state(corpus_dir):
         return "thư mục văn bản đã thay đổi"
-    built_at = catalog.get("built_at", 0)
+    built_at = catalog.fact("built_at", 0)
     for data_file in DATA_FILES:
         if data_file.exists() and data_file.stat().st_mtime > built_at:
             return f"{data_file.name} mới hơn chỉ mục"

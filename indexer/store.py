@@ -1,7 +1,7 @@
 """Where an index lives on disk, and how a rebuild replaces it atomically.
 
 An index root holds generations (``gen-…`` folders, each a complete Whoosh
-index plus ``documents.json``) and a ``CURRENT`` file naming the live one.
+index plus its catalog, indexer.catalog) and a ``CURRENT`` file naming the live one.
 A rebuild writes a new generation, then replaces ``CURRENT`` with
 ``os.replace`` (atomic): a reader opens either the old index or the new one,
 never half of one.
@@ -26,23 +26,26 @@ import logging
 import mmap
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
+from indexer.catalog import CATALOG, Catalog
+
 log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
-DOCUMENTS = "documents.json"
+# The catalog of versions before indexer.catalog: such a generation is rebuilt, not read.
+LEGACY_CATALOG = "documents.json"
 MANIFEST = "MANIFEST.json"
 PUBLISHED = "PUBLISHED"
 LOCK = ".build.lock"
@@ -58,6 +61,10 @@ class IndexMissing(Exception):
 class IndexDamaged(IndexMissing):
     """The live generation's files are not what was published, and no
     earlier published generation is sound."""
+
+
+class IndexOutdated(IndexDamaged):
+    """The live generation was written by an older version of Tra cứu."""
 
 
 class BuildLocked(Exception):
@@ -171,7 +178,8 @@ def damage(generation: Path, deep: bool = False) -> str:
     if manifest is None:  # published before manifests: what can be checked
         if not whoosh_index.exists_in(str(generation)):
             return "không có mục lục của Whoosh"
-        return "" if (generation / DOCUMENTS).is_file() else f"thiếu {DOCUMENTS}"
+        known = (generation / CATALOG).is_file() or (generation / LEGACY_CATALOG).is_file()
+        return "" if known else f"thiếu {CATALOG}"
     for name, (size, digest) in sorted(manifest["files"].items()):
         path = generation / name
         try:
@@ -270,7 +278,7 @@ def current_generation(root: Path) -> Path:
 @dataclass
 class OpenIndex:
     index: whoosh_index.Index
-    catalog: dict  # documents.json: documents, skipped files, counts
+    catalog: Catalog
     generation: str = ""
     # What CURRENT named when this was opened: another generation than
     # ``generation`` when that one was damaged and an earlier one is served.
@@ -291,23 +299,30 @@ class OpenIndex:
                     found = self.cache[key] = make()
         return found
 
-    @cached_property
+    @property
     def documents(self) -> dict[str, dict]:
-        return {d["doc_id"]: d for d in self.catalog["documents"]}
+        """doc_id → the document's metadata (indexer.catalog)."""
+        return self.catalog.by_id
 
 
-def _read_catalog(generation: Path) -> dict:
-    return json.loads((generation / DOCUMENTS).read_text(encoding="utf-8"))
+def _read_catalog(generation: Path) -> Catalog:
+    """Raises IndexOutdated for a generation of an older version, OSError or
+    sqlite3.DatabaseError when the catalog cannot be read."""
+    if not (generation / CATALOG).exists() and (generation / LEGACY_CATALOG).exists():
+        raise IndexOutdated(
+            f"Chỉ mục trong {generation.parent} được lập bằng phiên bản cũ: hãy chạy lại `tracuu index`."
+        )
+    return Catalog(generation / CATALOG)
 
 
-def open_catalog(root: Path) -> dict:
+def open_catalog(root: Path) -> Catalog:
     """The live generation's catalog alone, without opening the index.
-    Raises IndexDamaged when it cannot be read."""
+    Raises IndexDamaged (IndexOutdated) when it cannot be read."""
     generation = current_generation(root)
     try:
         return _read_catalog(generation)
-    except (OSError, ValueError) as error:
-        raise IndexDamaged(f"Chỉ mục trong {root} bị hỏng ({DOCUMENTS}: {error}): hãy chạy lại `tracuu index`.") from None
+    except (OSError, sqlite3.DatabaseError) as error:
+        raise IndexDamaged(f"Chỉ mục trong {root} bị hỏng ({CATALOG}: {error}): hãy chạy lại `tracuu index`.") from None
 
 
 class _MappedFiles(FileStorage):
@@ -344,7 +359,7 @@ def indexed_corpus(root: Path) -> str:
         manifest = read_manifest(generation)
         if manifest is not None and manifest.get("corpus_dir"):
             return manifest["corpus_dir"]
-        return open_catalog(root).get("corpus_dir", "")
+        return open_catalog(root).fact("corpus_dir", "")
     except (IndexMissing, ValueError):
         return ""
 
@@ -356,6 +371,8 @@ def _open_generation(generation: Path, deep: bool) -> OpenIndex:
         raise ValueError(problem)
     try:
         return OpenIndex(open_whoosh(generation), _read_catalog(generation), generation.name, generation.name)
+    except IndexOutdated:
+        raise
     except Exception as error:  # noqa: BLE001 - any failure to read it is damage, said in one line
         raise ValueError(f"{type(error).__name__}: {error}") from None
 

@@ -50,7 +50,7 @@ def readable(index, viewer: Viewer | None) -> np.ndarray | None:
     cache = index.cached("readable", dict)
     mask = cache.get(viewer.key)
     if mask is None:
-        documents = index.catalog["documents"]
+        documents = index.catalog.documents
         mask = np.fromiter((viewer.may_read(d) for d in documents), dtype=bool, count=len(documents))
         if len(cache) > 256:  # many group sets: start again rather than grow
             cache.clear()
@@ -61,7 +61,7 @@ def readable(index, viewer: Viewer | None) -> np.ndarray | None:
 def readable_documents(index, viewer: Viewer | None) -> list[dict]:
     """The catalog documents ``viewer`` may read, in catalog order."""
     mask = readable(index, viewer)
-    documents = index.catalog["documents"]
+    documents = index.catalog.documents
     return documents if mask is None else [d for d, ok in zip(documents, mask) if ok]
 
 

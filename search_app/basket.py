@@ -156,19 +156,19 @@ def _shown(style: Style) -> tuple[list[Shown], int]:
         return [], 0
     index, reader = _index(), viewer()
     shown, hidden = [], 0
-    headings: dict[str, dict] = {}
+    outlines: dict[str, list[dict]] = {}
     for item in baskets().items(who):
         meta = find_document(index, item.doc_id)
         if not may_read(reader, meta):
             hidden += 1
             continue
-        if item.doc_id not in headings:
-            headings[item.doc_id] = {s["section_id"]: s for s in meta["sections"]}
-        section = headings[item.doc_id].get(item.section_id)
-        if section is None:
+        if item.doc_id not in outlines:
+            outlines[item.doc_id] = index.catalog.outline(item.doc_id)
+        found = _found(outlines[item.doc_id], item.section_id)
+        if found is None:
             hidden += 1  # the document was re-read and the section is gone
             continue
-        path = _path(meta, item.section_id)
+        section, path = found
         label = section_label(section["heading"], path) if item.section_id != OPENING_ID else ""
         link = permalink(item.doc_id, "" if item.section_id == OPENING_ID else item.section_id)
         where = f", {label}" if label else ""
@@ -178,9 +178,9 @@ def _shown(style: Style) -> tuple[list[Shown], int]:
     return shown, hidden
 
 
-def _path(meta: dict, section_id: str) -> list[str]:
-    """Headings above a section, from the catalog's outline."""
-    return next((above for entry, above in outline(meta) if entry["section_id"] == section_id), [])
+def _found(entries: list[dict], section_id: str) -> tuple[dict, list[str]] | None:
+    """A section's outline entry and the headings above it."""
+    return next(((entry, above) for entry, above in outline(entries) if entry["section_id"] == section_id), None)
 
 
 def _style() -> Style:

@@ -83,9 +83,9 @@ def check_text(index, text: str, viewer: Viewer | None = None) -> list[Checked]:
 def _readable_by_number(index, viewer: Viewer | None):
     """Number key → the documents bearing it that ``viewer`` may read (a
     lookup: a draft cites a few numbers of tens of thousands)."""
-    numbered = index.cached("documents_by_number", lambda: _by_number(index.catalog["documents"]))
+    numbered = index.cached("documents_by_number", lambda: _by_number(index.catalog.documents))
     mask = readable(index, viewer)
-    documents = index.catalog["documents"]
+    documents = index.catalog.documents
 
     def candidates(key: str) -> list[dict]:
         return [documents[i] for i in numbered.get(key, ()) if mask is None or mask[i]]

@@ -507,9 +507,9 @@ def run_docs(args) -> int:
     index = _open(args)
     if index is None:
         return EXIT_FAILURE
-    documents = index.catalog["documents"]
+    documents = index.catalog.documents
     if args.json:
-        _print_json(documents)
+        _print_json(index.catalog.entries())
         return EXIT_OK
     for document in documents:
         print(f"{document['doc_id']}: {document['citation'] or document['title']}")
@@ -520,7 +520,7 @@ def run_docs(args) -> int:
         # "; " because topic labels hold commas ("An ninh, quốc phòng, biên giới").
         if document.get("topics"):
             print(f"   Chủ đề: {'; '.join(document['topics'])}")
-        citing = dict.fromkeys(c["doc_id"] for c in document.get("cited_by", []))
+        citing = dict.fromkeys(c["doc_id"] for c in index.catalog.cited_by(document["doc_id"]))
         if citing:
             print(f"   Được dẫn chiếu trong: {'; '.join(citing)}")
         print()

@@ -45,7 +45,7 @@ def original_file(index: OpenIndex, meta: dict) -> tuple[Path, str] | None:
     with its media type; None when it is gone or would lie outside that
     folder (a file name is only ever one the catalog holds, and a link
     out of the folder is never followed)."""
-    folder = index.catalog.get("corpus_dir")
+    folder = index.catalog.fact("corpus_dir")
     name = meta.get("file") or ""
     if not folder or not name or Path(name).name != name:
         return None
@@ -66,7 +66,7 @@ def document_sections(index: OpenIndex, meta: dict) -> list[DocSection]:
     with index.index.searcher() as searcher:
         stored = {f["section_id"]: f for f in searcher.documents(doc_id=meta["doc_id"])}
     sections = []
-    for entry, above in outline(meta):
+    for entry, above in outline(index.catalog.outline(meta["doc_id"])):
         found = stored.get(entry["section_id"])
         sections.append(
             DocSection(
@@ -83,10 +83,10 @@ def document_sections(index: OpenIndex, meta: dict) -> list[DocSection]:
     return sections
 
 
-def outline(meta: dict):
-    """Each catalog outline entry of the document with the headings above it."""
+def outline(entries: list[dict]):
+    """Each outline entry (indexer.catalog) with the headings above it."""
     ancestors: list[tuple[int, str]] = []  # (level, heading)
-    for entry in meta["sections"]:
+    for entry in entries:
         while ancestors and ancestors[-1][0] >= entry["level"]:
             ancestors.pop()
         yield entry, [heading for _, heading in ancestors]
@@ -104,7 +104,7 @@ def readable_cites(index: OpenIndex, meta: dict, reader: Viewer | None) -> list[
     document ``reader`` may not open keeps only its number and type as the
     citing text writes them, and where it is cited (no ``doc_id``)."""
     cites = []
-    for c in meta.get("cites", []):
+    for c in index.catalog.cites(meta["doc_id"]):
         target = index.documents.get(c["doc_id"]) if c.get("doc_id") else None
         if target is not None and not may_read(reader, target):
             c = {name: value if name in _SAID_BY_THE_CITER else None for name, value in c.items()}
@@ -114,4 +114,4 @@ def readable_cites(index: OpenIndex, meta: dict, reader: Viewer | None) -> list[
 
 def readable_cited_by(index: OpenIndex, meta: dict, reader: Viewer | None) -> list[dict]:
     """The citations of ``meta`` by documents ``reader`` may open."""
-    return [c for c in meta.get("cited_by", []) if may_read(reader, index.documents.get(c["doc_id"]))]
+    return [c for c in index.catalog.cited_by(meta["doc_id"]) if may_read(reader, index.documents.get(c["doc_id"]))]

@@ -160,7 +160,7 @@ def _citing(index, meta: dict, reader) -> list[dict]:
     groups: dict[str, dict] = {}
     for c in readable_cited_by(index, meta, reader):
         other = index.documents[c["doc_id"]]
-        headings = {s["section_id"]: s["heading"] for s in other["sections"]}
+        headings = {s["section_id"]: s["heading"] for s in index.catalog.outline(c["doc_id"])}
         group = groups.setdefault(c["doc_id"], {"doc_id": c["doc_id"], "citation": other["citation"], "sections": []})
         group["sections"].append((c["section_id"], short(headings.get(c["section_id"]) or "phần mở đầu", 60)))
     return list(groups.values())

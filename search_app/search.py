@@ -558,11 +558,15 @@ def _grouped(ordered: np.ndarray, keys: np.ndarray, start: int, stop: int):
     return ordered[chosen], others
 
 
-def _outline_entry(columns: Columns, index: OpenIndex, docnum: int) -> dict:
-    """A section as a group's list names it, from the catalog's outline."""
-    document = index.catalog["documents"][columns.document_of[docnum]]
-    entry = document["sections"][columns.position[docnum]]
-    return {"doc_id": document["doc_id"], "section_id": entry["section_id"], "heading": entry["heading"]}
+def _outline_entries(columns: Columns, index: OpenIndex, docnums: list[int]) -> dict[int, dict]:
+    """Sections as a group's list names them, from the catalog's outline."""
+    numbers = [int(columns.document_of[n]) for n in docnums]
+    places = [(number, int(columns.position[n])) for number, n in zip(numbers, docnums)]
+    entries = index.catalog.outline_entries(places)
+    return {
+        n: {"doc_id": index.catalog.documents[number]["doc_id"], "section_id": e["section_id"], "heading": e["heading"]}
+        for n, number, e in zip(docnums, numbers, entries)
+    }
 
 
 def _page_order(kept: np.ndarray, scores: np.ndarray, columns: Columns, sort: str, stop: int):
@@ -729,9 +733,10 @@ def _passages(index: OpenIndex, searcher, columns: Columns, shown, others, keys,
     """The page's passages, each with its group's other members (``sizes``:
     each group's count) and, for a partial match, the words it lacks."""
     passages = [_passage(searcher.stored_fields(n), score, built, index.documents) for score, n in shown]
+    named = _outline_entries(columns, index, [n for rest in others for n in rest[:MAX_MORE_SHOWN]])
     for passage, rest, (_, docnum) in zip(passages, others, shown):
         passage.more_count = int(sizes[keys[docnum]]) - 1 if sizes is not None else 0
-        passage.more = [_outline_entry(columns, index, n) for n in rest[:MAX_MORE_SHOWN]]
+        passage.more = [named[n] for n in rest[:MAX_MORE_SHOWN]]
         passage.missing = _missing(passage, built) if partial else []
     return passages
 

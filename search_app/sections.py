@@ -137,21 +137,21 @@ def _by_section(per_document: np.ndarray, document_of: np.ndarray) -> np.ndarray
     return np.append(per_document, -1).astype(np.int32)[document_of]
 
 
-def _parents(documents: list[dict], document_of: np.ndarray, position: np.ndarray) -> np.ndarray:
+def _parents(levels: list[list[int]], document_of: np.ndarray, position: np.ndarray) -> np.ndarray:
     """Each section's group: the heading it stands under (the clauses of one
     article, the items of one numbered section), or itself when it stands
     under none but the document. Keys are unique across documents."""
-    width = max((len(d["sections"]) for d in documents), default=0) + 1
+    width = max(map(len, levels), default=0) + 1
     groups = []
-    for number, document in enumerate(documents):
+    for number, outline in enumerate(levels):
         ancestors: list[tuple[int, int]] = []  # (level, position)
         keys = []
-        for place, entry in enumerate(document["sections"]):
-            while ancestors and ancestors[-1][0] >= entry["level"]:
+        for place, level in enumerate(outline):
+            while ancestors and ancestors[-1][0] >= level:
                 ancestors.pop()
             keys.append(number * width + (ancestors[-1][1] if ancestors else place))
-            if entry["level"] > 0:
-                ancestors.append((entry["level"], place))
+            if level > 0:
+                ancestors.append((level, place))
         groups.append(keys)
     flat = np.array([k for keys in groups for k in keys] + [-1], dtype=np.int64)
     offsets = np.cumsum([0] + [len(keys) for keys in groups])[:-1] if groups else np.zeros(0, dtype=np.int64)
@@ -172,7 +172,7 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
     section's stored fields (seconds at 100k sections): the ``doc_id`` term
     of a document lists its sections, a ``topics`` term the sections on
     that topic."""
-    documents = index.catalog["documents"]
+    documents = index.catalog.documents
     reader = searcher.reader()
     document_of = np.full(engine.size, -1, dtype=np.int32)
     number_of = {d["doc_id"]: i for i, d in enumerate(documents)}
@@ -201,7 +201,7 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
     days = np.array([_day(d.get("date")) for d in documents] + [0], dtype=np.int32)[document_of]
     position = np.array(list(reader.column_reader("position")), dtype=np.int32)
     return Columns(
-        parent=_parents(documents, document_of, position),
+        parent=_parents(index.catalog.levels, document_of, position),
         live=engine.live & (document_of >= 0),
         document_of=document_of,
         facets=facets,
@@ -224,14 +224,13 @@ def place_finder(index: OpenIndex, columns: Columns):
     numbered section with its items), in outline order; itself when it
     stands under no heading but the document or every heading is too wide."""
     ids, positions, bounds = index.cached("outline_docnums", lambda: _outline_docnums(columns))
-    documents = index.catalog["documents"]
+    levels = index.catalog.levels
 
     def place(docnum: int) -> tuple[int, ...]:
         number, position = int(columns.document_of[docnum]), int(columns.position[docnum])
         if number < 0 or position < 0:
             return (docnum,)
-        entries = documents[number]["sections"]
-        start, stop = _widest_place(entries, position)
+        start, stop = _widest_place(levels[number], position)
         low, high = bounds[number], bounds[number + 1]
         at = low + np.searchsorted(positions[low:high], [start, stop])
         found = tuple(int(n) for n in ids[at[0] : at[1]])
@@ -250,30 +249,30 @@ def _outline_docnums(columns: Columns):
     return ids, columns.position[ids], bounds
 
 
-def _widest_place(entries: list[dict], position: int) -> tuple[int, int]:
+def _widest_place(levels: list[int], position: int) -> tuple[int, int]:
     """Outline positions [start, stop) of the widest heading at or above
     ``position`` whose part holds at most PLACE_SECTIONS sections; looks no
     further than that many entries either way."""
 
     def part_end(start: int) -> int | None:
-        level, end = entries[start]["level"], start + 1
-        while end < len(entries) and entries[end]["level"] > level:
+        level, end = levels[start], start + 1
+        while end < len(levels) and levels[end] > level:
             end += 1
             if end - start > PLACE_SECTIONS:
                 return None
         return end
 
     best = (position, position + 1)
-    if position >= len(entries):
+    if position >= len(levels):
         return best
-    own = part_end(position) if entries[position]["level"] > 0 else None
+    own = part_end(position) if levels[position] > 0 else None
     if own is not None:
         best = (position, own)
-    level = entries[position]["level"]
+    level = levels[position]
     for above in range(position - 1, max(-1, position - PLACE_SECTIONS - 1), -1):
-        if 0 < entries[above]["level"] < level:
+        if 0 < levels[above] < level:
             end = part_end(above)
             if end is None:
                 break
-            best, level = (above, end), entries[above]["level"]
+            best, level = (above, end), levels[above]
     return best

@@ -186,10 +186,10 @@ def _archive(index, reader) -> dict:
     years = [d["year"] for d in documents if d.get("year")]
     types = Counter(d.get("doc_type") or "" for d in documents)  # "": no type known
     newest = sorted(documents, key=lambda d: d.get("date") or str(d.get("year") or ""), reverse=True)
-    built = index.catalog.get("built_at")
+    built = index.catalog.fact("built_at")
     return {
         "documents": len(documents),
-        "sections": sum(len(d.get("sections", ())) for d in documents),
+        "sections": sum(index.catalog.outline_length(d["doc_id"]) for d in documents),
         "years": (min(years), max(years)) if years else None,
         "types": types.most_common(),
         "type_url": lambda label: url_for("views.home", view="documents", doc_type=label),

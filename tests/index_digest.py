@@ -65,7 +65,7 @@ def catalog_digest(catalog: dict) -> dict:
 
 def index_digest(root: Path) -> dict:
     opened = store.open_current(root)
-    return {"sections": section_digests(opened.index), "catalog": catalog_digest(opened.catalog)}
+    return {"sections": section_digests(opened.index), "catalog": catalog_digest(opened.catalog.as_dict())}
 
 
 def main() -> None:  # pragma: no cover - records tests/data/index_digest.json

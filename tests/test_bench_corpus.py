@@ -35,7 +35,7 @@ def test_intended_sections_and_documents(generated):
     _, entries, report, catalog = generated
     assert sum(e["sections"] for e in entries) == SECTIONS
     assert report.sections == SECTIONS
-    assert report.documents == len(entries) == len(catalog["documents"])
+    assert report.documents == len(entries) == len(catalog.documents)
     # The manifest is a dot-file: not read as a document, and said so.
     assert [s.file for s in report.skipped] == [".manifest.jsonl"]
     assert len({e["number"] for e in entries}) == len(entries)
@@ -43,7 +43,7 @@ def test_intended_sections_and_documents(generated):
 
 def test_metadata_as_planned(generated):
     _, entries, _, catalog = generated
-    documents = {d["file"]: d for d in catalog["documents"]}
+    documents = {d["file"]: d for d in catalog.documents}
     for entry in entries:
         document = documents[entry["file"]]
         assert document["doc_type"] == entry["doc_type"], entry["file"]
@@ -58,12 +58,12 @@ def test_metadata_as_planned(generated):
 
 def test_citations_resolve(generated):
     _, entries, _, catalog = generated
-    by_number = {d["number"]: d["doc_id"] for d in catalog["documents"]}
-    documents = {d["file"]: d for d in catalog["documents"]}
+    by_number = {d["number"]: d["doc_id"] for d in catalog.documents}
+    documents = {d["file"]: d for d in catalog.documents}
     planned = [(e["file"], number) for e in entries for number in e["cites"]]
     assert planned, "the seed should give some citations"
     for file, number in planned:
-        resolved = {c["number"]: c["doc_id"] for c in documents[file]["cites"]}
+        resolved = {c["number"]: c["doc_id"] for c in catalog.cites(documents[file]["doc_id"])}
         assert resolved.get(number) == by_number[number], (file, number)
 
 

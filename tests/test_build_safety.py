@@ -115,7 +115,7 @@ def test_two_builds_started_together_publish_one_at_a_time(corpus, tmp_path):
     build_index(corpus, full, full=True)
     assert index_digest(root) == index_digest(full)
     with searcher:  # still readable: its files stay while open
-        assert searcher.doc_count() == reader.catalog["sections"]
+        assert searcher.doc_count() == reader.catalog.fact("sections")
         assert len(list(searcher.documents(doc_id="003_064c99f8bc1e6bb7"))) > 1
 
 

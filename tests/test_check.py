@@ -167,7 +167,7 @@ def test_a_number_that_comes_back_each_year_is_checked_against_the_right_year(ma
     from search_app.checker import check_text
 
     index = open_current(tmp_path / "index")
-    assert len({d["number_key"] for d in index.catalog["documents"]}) == 1
+    assert len({d["number_key"] for d in index.catalog.documents}) == 1
     for date, subject, doc_id in (("10/5/2023", "giao chỉ tiêu giảm nghèo", "qd2023"),
                                   ("01/3/2022", "thành lập tổ công tác dân vận", "qd2022")):
         draft = f"Căn cứ Quyết định số 12/QĐ-UBND, ngày {date} của Ủy ban nhân dân tỉnh Lai Châu về việc {subject};"

@@ -1,12 +1,15 @@
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from indexer.catalog import CATALOG
 from search_app.cli import main
 
 from .conftest import CORPUS
@@ -201,12 +204,17 @@ def test_serve_rebuilds_only_a_missing_or_stale_index(tmp_path, make_corpus):
     other.mkdir()
     assert stale_reason(other, root) == "chỉ mục được lập từ thư mục khác"
     assert stale_reason(tmp_path / "gone", root).startswith("không có thư mục văn bản")
-    for catalog in root.glob("gen-*/documents.json"):  # as an older version left them
-        data = json.loads(catalog.read_text(encoding="utf-8"))
-        data["format"] = -data["format"]
-        catalog.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for catalog in root.glob(f"gen-*/{CATALOG}"):  # a format to come, or gone
+        with closing(sqlite3.connect(catalog)) as db, db:
+            db.execute("UPDATE facts SET value = '-1' WHERE name = 'format'")
+    assert stale_reason(corpus, root) == "chỉ mục được lập bằng phiên bản cũ"
+    for catalog in root.glob(f"gen-*/{CATALOG}"):  # as versions before the SQLite catalog left them
+        catalog.unlink()
+        (catalog.parent / "documents.json").write_text('{"format": 6, "documents": []}', encoding="utf-8")
         (catalog.parent / "MANIFEST.json").unlink()  # older versions wrote none
     assert stale_reason(corpus, root) == "chỉ mục được lập bằng phiên bản cũ"
+    assert build_index(corpus, root).full_reason == "chỉ mục được lập bằng phiên bản cũ"
+    assert stale_reason(corpus, root) == ""
 
 
 def test_serve_keeps_the_old_index_when_the_corpus_is_gone(tmp_path, make_corpus, monkeypatch, capsys):

@@ -10,6 +10,7 @@ import pytest
 
 from indexer import store
 from indexer.build import build_index
+from indexer.catalog import CATALOG
 from indexer.store import IndexDamaged, open_current
 from search_app import create_app
 from search_app.cli import main
@@ -37,8 +38,8 @@ def _toc(generation):
 DAMAGE = {
     "truncated segment": lambda g: _truncate(_segment(g)),
     "truncated table of contents": lambda g: _truncate(_toc(g)),
-    "truncated catalog": lambda g: _truncate(g / store.DOCUMENTS),
-    "missing catalog": lambda g: (g / store.DOCUMENTS).unlink(),
+    "truncated catalog": lambda g: _truncate(g / CATALOG),
+    "missing catalog": lambda g: (g / CATALOG).unlink(),
     "flipped byte": lambda g: _flip(_segment(g)),
 }
 
@@ -116,7 +117,7 @@ def test_serve_rebuilds_a_damaged_index_instead_of_a_traceback(corpus, tmp_path,
 
     root = tmp_path / "index"
     build_index(corpus, root)
-    (store.current_generation(root) / store.DOCUMENTS).unlink()
+    (store.current_generation(root) / CATALOG).unlink()
     served = []
 
     class Server:

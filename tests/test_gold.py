@@ -74,7 +74,7 @@ def test_citations_against_a_reading_of_every_document(opened):
     for c in entries:
         if c["number"]:
             wanted.setdefault((c["doc_id"], c["section_id"], number_key(c["number"])), c)
-    found = {(d["doc_id"], c["section_id"], c["key"]): c for d in opened.documents.values() for c in d["cites"]}
+    found = {(d["doc_id"], c["section_id"], c["key"]): c for d in opened.documents.values() for c in opened.catalog.cites(d["doc_id"])}
     # A reference in a heading with no text of its own was listed without a
     # section by the reader: any section of that document counts.
     def listed(key):

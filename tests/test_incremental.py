@@ -73,7 +73,7 @@ def test_changed_and_removed_files(corpus, tmp_path):
     assert report.documents == 4
     _assert_equals_full_rebuild(corpus, root, tmp_path)
     with store.open_current(root).index.searcher() as searcher:
-        assert searcher.doc_count() == store.open_catalog(root)["sections"]
+        assert searcher.doc_count() == store.open_catalog(root).fact("sections")
 
 
 def test_a_changed_sidecar_counts_as_a_changed_document(corpus, tmp_path):
@@ -114,7 +114,7 @@ def test_removing_the_citer(corpus, tmp_path):
     (corpus / f"{CITER}.txt").unlink()
     report = build_index(corpus, root)
     assert (report.removed, report.reinferred) == (1, 1)
-    assert open_current(root).documents[NUMBERED]["cited_by"] == []
+    assert open_current(root).catalog.cited_by(NUMBERED) == []
     _assert_equals_full_rebuild(corpus, root, tmp_path)
 
 
@@ -187,9 +187,9 @@ def test_a_full_rebuild_is_atomic(corpus, tmp_path, monkeypatch):
     real_publish = store.publish
 
     def observed_publish(index_root, generation, *args, **kwargs):
-        seen["before"] = len(open_current(index_root).catalog["documents"])
+        seen["before"] = len(open_current(index_root).catalog.documents)
         real_publish(index_root, generation, *args, **kwargs)
-        seen["after"] = len(open_current(index_root).catalog["documents"])
+        seen["after"] = len(open_current(index_root).catalog.documents)
 
     monkeypatch.setattr(store, "publish", observed_publish)
     build_index(corpus, root, full=True)

@@ -11,11 +11,11 @@ SAMPLE = (CORPUS / "003_064c99f8bc1e6bb7.txt").read_text(encoding="utf-8")
 
 
 def test_every_sample_document_and_its_sections_are_indexed(opened):
-    documents = opened.catalog["documents"]
+    documents = opened.catalog.documents
     assert len(documents) == 5
-    assert opened.catalog["skipped"] == []
+    assert opened.catalog.skipped == []
     with opened.index.searcher() as searcher:
-        assert searcher.doc_count() == opened.catalog["sections"]
+        assert searcher.doc_count() == opened.catalog.fact("sections")
         ids = {searcher.stored_fields(n)["doc_id"] for n in range(searcher.doc_count())}
     assert ids == {d["doc_id"] for d in documents}
 
@@ -109,11 +109,11 @@ def test_rebuild_replaces_the_index_atomically(make_corpus, tmp_path, monkeypatc
 
     def observed_publish(index_root, generation, *args, **kwargs):
         # The new index is complete on disk, yet readers still get the old one...
-        seen_at_switch["before"] = len(open_current(index_root).catalog["documents"])
+        seen_at_switch["before"] = len(open_current(index_root).catalog.documents)
         seen_at_switch["new_is_whole"] = store.whoosh_index.exists_in(str(generation))
         real_publish(index_root, generation, *args, **kwargs)
         # ...and right after the switch, the new one.
-        seen_at_switch["after"] = len(open_current(index_root).catalog["documents"])
+        seen_at_switch["after"] = len(open_current(index_root).catalog.documents)
 
     monkeypatch.setattr(store, "publish", observed_publish)
     build_index(corpus, root)
@@ -140,11 +140,11 @@ def test_a_failed_rebuild_leaves_the_live_index_alone(make_corpus, tmp_path, mon
 
 def test_citations_link_documents_both_ways(opened):
     documents = opened.documents
-    cites = [c for c in documents["001_b7d788ee9d07cfc0"]["cites"] if c["number"] == "69-KL/TU"]
+    cites = [c for c in opened.catalog.cites("001_b7d788ee9d07cfc0") if c["number"] == "69-KL/TU"]
     assert cites and all(c["doc_id"] == "000_8b1cbe83c3de1fbc" for c in cites)
     assert {c["section_id"] for c in cites} >= {"phan-1-III", "phan-2-II"}
-    cited_by = documents["000_8b1cbe83c3de1fbc"]["cited_by"]
+    cited_by = opened.catalog.cited_by("000_8b1cbe83c3de1fbc")
     assert {c["doc_id"] for c in cited_by} == {"001_b7d788ee9d07cfc0"}
     assert {c["section_id"] for c in cited_by} == {c["section_id"] for c in cites}
     # Numbers outside the corpus stay unresolved.
-    assert all(c["doc_id"] is None for c in documents["002_47ca4eed93e62be1"]["cites"])
+    assert all(c["doc_id"] is None for c in opened.catalog.cites("002_47ca4eed93e62be1"))

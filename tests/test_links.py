@@ -123,8 +123,8 @@ def test_a_citation_links_the_document_of_its_year(make_corpus, tmp_path):
         "kh.txt": citing,
     })
     build_index(folder, tmp_path / "index")
-    documents = {d["doc_id"]: d for d in open_current(tmp_path / "index").catalog["documents"]}
-    links = {c["section_id"]: c["doc_id"] for c in documents["kh"]["cites"]}
+    catalog = open_current(tmp_path / "index").catalog
+    links = {c["section_id"]: c["doc_id"] for c in catalog.cites("kh")}
     assert links == {"I": "qd2023", "II": None}
-    assert [c["doc_id"] for c in documents["qd2023"]["cited_by"]] == ["kh"]
-    assert documents["qd2022"]["cited_by"] == []
+    assert [c["doc_id"] for c in catalog.cited_by("qd2023")] == ["kh"]
+    assert catalog.cited_by("qd2022") == []

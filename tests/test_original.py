@@ -1,13 +1,15 @@
 """The original file one click away: served as an attachment of its own
 type, only from the corpus folder, while links stay on the document page."""
 
-import json
 import os
+import sqlite3
+from contextlib import closing
 
 import pytest
 
 from indexer import store
 from indexer.build import build_index
+from indexer.catalog import CATALOG
 from search_app import create_app
 
 from .conftest import CORPUS
@@ -52,13 +54,10 @@ def test_nothing_outside_the_corpus_folder_is_served(served, tmp_path):
     assert client.get("/doc/khong-co/original").status_code == 404
     # A catalog naming a path out of the folder (tampered with) is not followed.
     generation = store.current_generation(root)
-    catalog = json.loads((generation / store.DOCUMENTS).read_text(encoding="utf-8"))
     secret = tmp_path / "secret.txt"
     secret.write_text("mật", encoding="utf-8")
-    for entry in catalog["documents"]:
-        if entry["doc_id"] == K69:
-            entry["file"] = "../secret.txt"
-    (generation / store.DOCUMENTS).write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+    with closing(sqlite3.connect(generation / CATALOG)) as db, db:
+        db.execute("UPDATE documents SET meta = json_set(meta, '$.file', '../secret.txt') WHERE doc_id = ?", (K69,))
     store.write_manifest(generation)
     client = create_app({"INDEX_DIR": str(root), "TESTING": True}).test_client()
     assert client.get(f"/doc/{K69}/original").status_code == 404

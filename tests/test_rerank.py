@@ -108,7 +108,7 @@ def test_the_place_of_a_clause_or_a_point_is_its_article(make_corpus, tmp_path):
     engine, searcher = engine_for(index, 0.9, 1.2), thread_searcher(index, 0.9, 1.2)
     columns = section_columns(index, engine, searcher)
     place = place_finder(index, columns)
-    outline = [entry["section_id"] for entry in index.catalog["documents"][0]["sections"]]
+    outline = [entry["section_id"] for entry in index.catalog.outline(index.catalog.documents[0]["doc_id"])]
     docnum = {
         searcher.stored_fields(n)["section_id"]: n for n in range(engine.size) if columns.document_of[n] >= 0
     }
