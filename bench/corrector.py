@@ -12,7 +12,7 @@ a Whoosh index of ``--segments`` segments with the same kind of field, so
 the previous corrector reads them as it does in production (a built index
 has several segments; over several, Whoosh computes the distance to every
 term in Python), and the current one is built from that index's reader
-(``Corrector.from_reader``, what the server's warm-up runs).
+(``Corrector.of_field``, what the server's warm-up runs).
 
 Per query, both run _suggestion's loop: each word the field lacks (numbers
 aside) is corrected with one edit, then two for words of 6+ letters. Queries:
@@ -206,7 +206,7 @@ def run_size(size: int, args, rng: random.Random) -> None:
                 f"{len(ix._segments())} segments ({type(reader).__name__})"
             )
             started = time.perf_counter()
-            corrector = Corrector.from_reader(reader, FIELD)
+            corrector = Corrector.of_field(searcher, FIELD)
             build = time.perf_counter() - started
             print(
                 f"  current build: {ms(build)} from the reader ({ms(corrector.build_seconds)} filing), "

@@ -25,6 +25,7 @@ import os
 import threading
 import zlib
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from math import log
 from pickle import dumps, loads
@@ -419,3 +420,52 @@ def thread_searcher(index: OpenIndex, B: float, K1: float):
 def engine_for(index: OpenIndex, B: float, K1: float) -> Engine:
     """The engine of this open index (created on first use)."""
     return index.cached(("engine", B, K1), lambda: Engine(index, B, K1))
+
+
+# What search reads besides postings, through these functions only: a
+# searcher is an opaque handle outside the engine.
+
+
+@contextmanager
+def searcher_of(index: OpenIndex):
+    """A searcher for one request that needs no scores (a document page, a
+    check of judged keys), closed after the block."""
+    with index.index.searcher() as searcher:
+        yield searcher
+
+
+def stored(searcher, docnum: int) -> dict:
+    """A section's stored fields (text, heading, path, footnotes, ids…)."""
+    return searcher.stored_fields(docnum)
+
+
+def stored_where(searcher, fieldname: str, value: str) -> list[dict]:
+    """The stored fields of every live section whose ``fieldname`` is ``value``."""
+    return list(searcher.documents(**{fieldname: value}))
+
+
+def doc_frequency(searcher, fieldname: str, text: str) -> int:
+    """How many sections hold the term (deleted ones included until a merge)."""
+    return searcher.reader().doc_frequency(fieldname, text)
+
+
+def live_count(searcher) -> int:
+    """How many sections the index holds, deleted ones left out."""
+    return searcher.reader().doc_count()
+
+
+def term_frequencies(searcher, fieldname: str) -> dict[str, int]:
+    """Every term of a field with its document frequency."""
+    # Segment by segment: a reader over several merges their term lists in
+    # Python, several times slower than reading each and adding up.
+    frequencies: dict[bytes, int] = {}
+    for leaf, _ in searcher.reader().leaf_readers():
+        for text, info in leaf.iter_field(fieldname):
+            frequencies[text] = frequencies.get(text, 0) + info.doc_frequency()
+    field = searcher.schema[fieldname]
+    return {field.from_bytes(text): count for text, count in frequencies.items()}
+
+
+def numeric_column(searcher, fieldname: str) -> np.ndarray:
+    """A numeric column field's value for every section number, as int32."""
+    return np.array(list(searcher.reader().column_reader(fieldname)), dtype=np.int32)

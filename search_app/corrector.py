@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine import term_frequencies
 from indexer.schema import BODY_FIELDS
 from indexer.store import OpenIndex
 
@@ -162,16 +163,9 @@ class Corrector:
         self.build_seconds = time.perf_counter() - started
 
     @classmethod
-    def from_reader(cls, reader, fieldname: str) -> Corrector:
-        """The corrector of ``fieldname``'s terms in a Whoosh reader."""
-        # Segment by segment: a reader over several merges their term lists
-        # in Python, several times slower than reading each and adding up.
-        frequencies: dict[bytes, int] = {}
-        for leaf, _ in reader.leaf_readers():
-            for text, info in leaf.iter_field(fieldname):
-                frequencies[text] = frequencies.get(text, 0) + info.doc_frequency()
-        field = reader.schema[fieldname]
-        corrector = cls((field.from_bytes(text), count) for text, count in frequencies.items())
+    def of_field(cls, searcher, fieldname: str) -> Corrector:
+        """The corrector of ``fieldname``'s terms in the index."""
+        corrector = cls(term_frequencies(searcher, fieldname).items())
         log.info(
             "Spelling index of %s: %d terms, %d deletions in %.1f s",
             fieldname, len(corrector.terms), len(corrector._keys), corrector.build_seconds,
@@ -288,7 +282,7 @@ class Corrector:
         return found
 
 
-def corrector_for(index: OpenIndex, reader) -> Corrector:
+def corrector_for(index: OpenIndex, searcher) -> Corrector:
     """The corrector of the index's folded body field, built once per index
-    generation (``reader`` is one of its readers)."""
-    return index.cached("corrector", lambda: Corrector.from_reader(reader, BODY_FIELDS["folded"]))
+    generation (``searcher`` is one of its searchers)."""
+    return index.cached("corrector", lambda: Corrector.of_field(searcher, BODY_FIELDS["folded"]))

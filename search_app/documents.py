@@ -8,6 +8,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine import searcher_of, stored_where
 from indexer.store import OpenIndex
 from search_app.access import Viewer, may_read
 
@@ -63,8 +64,8 @@ def original_file(index: OpenIndex, meta: dict) -> tuple[Path, str] | None:
 
 def document_sections(index: OpenIndex, meta: dict) -> list[DocSection]:
     """Every section in reading order, headings without text included."""
-    with index.index.searcher() as searcher:
-        stored = {f["section_id"]: f for f in searcher.documents(doc_id=meta["doc_id"])}
+    with searcher_of(index) as searcher:
+        stored = {f["section_id"]: f for f in stored_where(searcher, "doc_id", meta["doc_id"])}
     sections = []
     for entry, above in outline(index.catalog.outline(meta["doc_id"])):
         found = stored.get(entry["section_id"])

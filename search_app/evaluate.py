@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine import searcher_of, term_frequencies
 from search_app.facets import BY_NAME, FILTER_FIELDS, Filters
 from search_app.search import search
 
@@ -220,7 +221,7 @@ def search_ranker(index) -> Ranker:
 
 def unknown_keys(index, queries: Iterable[JudgedQuery]) -> list[str]:
     """Judged keys that name no indexed section (a typo, or another corpus)."""
-    with index.index.searcher() as searcher:
-        indexed = set(searcher.reader().field_terms("key"))
+    with searcher_of(index) as searcher:
+        indexed = set(term_frequencies(searcher, "key"))
     judged = dict.fromkeys(k for q in queries for k in (*q.relevant, *q.related))
     return [key for key in judged if key not in indexed]

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from analyzers.filters import syllable_keyer
 from analyzers.normalize import fold
 from analyzers.tokenizers import TOKEN_TEXT
+from engine import doc_frequency, live_count, stored
 from indexer.schema import BODY_FIELDS
 
 RERANK_DEPTH = 30
@@ -89,11 +90,10 @@ def rerank(
     if parsed is None or parsed.numbers or parsed.loose or len(matches) < 2 or not COVERAGE_WEIGHT:
         return matches
     runs = [run if accented else [fold(s) for s in run] for run in parsed.chunks + parsed.phrases]
-    reader = searcher.reader()
     fieldname = BODY_FIELDS["syllable" if accented else "folded"]
-    sections = max(1, reader.doc_count())
+    sections = max(1, live_count(searcher))
     weight = {
-        s: math.log(1 + sections / (reader.doc_frequency(fieldname, s) + 0.5)) for run in runs for s in run
+        s: math.log(1 + sections / (doc_frequency(searcher, fieldname, s) + 0.5)) for run in runs for s in run
     }
     by_n = query_ngrams(runs, weight)
     if not by_n:
@@ -105,7 +105,7 @@ def rerank(
     for score, docnum in head:
         members = place(docnum) if place else (docnum,)
         if members not in covered:
-            texts = [text for member in members for text in _texts(searcher.stored_fields(member))]
+            texts = [text for member in members for text in _texts(stored(searcher, member))]
             covered[members] = coverage(by_n, section_ngrams(texts, accented, weight.keys()))
         rescored.append((score + COVERAGE_WEIGHT * best * covered[members], docnum))
     rescored.sort(key=lambda m: (-m[0], m[1]))

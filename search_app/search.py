@@ -24,7 +24,7 @@ from search_app.facets import COUNTED, FilterError, Filters, filter_masks
 from search_app.query import (
     BuiltQuery, QueryError, build_query, cited_query, exclusion_query, number_anywhere, parse_query,
 )  # fmt: skip
-from engine import Engine, Matches, engine_for, thread_searcher
+from engine import Engine, Matches, doc_frequency, engine_for, stored, term_frequencies, thread_searcher
 from search_app.rerank import RERANK_DEPTH, rerank
 from search_app.sections import Columns, place_finder, section_columns, topic_labels
 
@@ -389,15 +389,14 @@ def _spelling_found(parsed, passage: Passage) -> str:
     return text if text != typed else ""
 
 
-def _accented_forms(index: OpenIndex, reader) -> dict[str, str]:
+def _accented_forms(index: OpenIndex, searcher) -> dict[str, str]:
     """Folded syllable → its most frequent accented spelling in the index.
     Vietnamese has a few thousand syllables, so this stays small; cached per
     index generation."""
     forms = index.cache.get("accented_forms")
     if forms is None:
         best: dict[str, tuple[int, str]] = {}
-        for term in reader.field_terms(BODY_FIELDS["syllable"]):
-            count = reader.doc_frequency(BODY_FIELDS["syllable"], term)
+        for term, count in term_frequencies(searcher, BODY_FIELDS["syllable"]).items():
             key = fold(term)
             if count > best.get(key, (0, ""))[0]:
                 best[key] = (count, term)
@@ -405,7 +404,7 @@ def _accented_forms(index: OpenIndex, reader) -> dict[str, str]:
     return forms
 
 
-def _accented(typed: str, key: str, accented: dict[str, str], reader) -> str:
+def _accented(typed: str, key: str, accented: dict[str, str], searcher) -> str:
     """A folded suggestion with diacritics: a split of the typed word keeps
     the typed spelling of each piece the index has ("giảmnghèo" → "giảm
     nghèo"), any other piece takes the spelling the documents use most."""
@@ -417,7 +416,7 @@ def _accented(typed: str, key: str, accented: dict[str, str], reader) -> str:
             start += len(piece)
         if all(fold(t) == p for t, p in zip(typed_pieces, pieces)):
             return " ".join(
-                t if reader.doc_frequency(BODY_FIELDS["syllable"], t) else accented.get(p, p)
+                t if doc_frequency(searcher, BODY_FIELDS["syllable"], t) else accented.get(p, p)
                 for t, p in zip(typed_pieces, pieces)
             )
     return " ".join(accented.get(piece, piece) for piece in pieces)
@@ -435,19 +434,18 @@ def _suggestion(index: OpenIndex, engine: Engine, searcher, parsed, within: np.n
     if len(parsed.all_syllables) > MAX_SUGGEST_SYLLABLES or parsed.either or parsed.excluded:
         return ""  # a sentence is not a typo; OR and exclusions are not respelt
     folded_field = BODY_FIELDS["folded"]
-    reader = searcher.reader()
-    corrector = corrector_for(index, reader)
-    accented = _accented_forms(index, reader) if parsed.accented else {}
+    corrector = corrector_for(index, searcher)
+    accented = _accented_forms(index, searcher) if parsed.accented else {}
     changed = False
     chunks = []
     for run in parsed.chunks:
         words = []
         for syllable in run:
             word = syllable
-            known = reader.doc_frequency(BODY_FIELDS["syllable"], syllable) if parsed.accented else 0
+            known = doc_frequency(searcher, BODY_FIELDS["syllable"], syllable) if parsed.accented else 0
             key = fold(syllable)
             if not syllable.isdigit() and not known:
-                if reader.doc_frequency(folded_field, key) == 0:
+                if doc_frequency(searcher, folded_field, key) == 0:
                     # One edit first: a second one only when nothing is one
                     # away, and only for longer words ("abcde" is not "bcd").
                     for distance in (1, 2) if len(key) >= TWO_EDITS_FROM else (1,):
@@ -457,7 +455,7 @@ def _suggestion(index: OpenIndex, engine: Engine, searcher, parsed, within: np.n
                             break
                     else:
                         return ""  # no near neighbour: no honest suggestion
-                word = _accented(syllable, key, accented, reader) if parsed.accented else key
+                word = _accented(syllable, key, accented, searcher) if parsed.accented else key
                 changed = changed or word != syllable
             words.append(word)
         chunks.append(" ".join(words))
@@ -617,7 +615,7 @@ def warm_up(index: OpenIndex, searches: Iterable[tuple[str, Filters]] = (), defa
     segmenter()  # pyvi loads with it
     searcher = thread_searcher(index, BM25_B, BM25_K1)
     section_columns(index, engine_for(index, BM25_B, BM25_K1), searcher)
-    corrector_for(index, searcher.reader())
+    corrector_for(index, searcher)
     deadline = time.monotonic() + WARM_UP_SEARCHES_S
     for text, filters in searches:
         if time.monotonic() > deadline:
@@ -732,7 +730,7 @@ def _check_choice(value: str, choices: tuple, name: str) -> None:
 def _passages(index: OpenIndex, searcher, columns: Columns, shown, others, keys, sizes, built, partial):
     """The page's passages, each with its group's other members (``sizes``:
     each group's count) and, for a partial match, the words it lacks."""
-    passages = [_passage(searcher.stored_fields(n), score, built, index.documents) for score, n in shown]
+    passages = [_passage(stored(searcher, n), score, built, index.documents) for score, n in shown]
     named = _outline_entries(columns, index, [n for rest in others for n in rest[:MAX_MORE_SHOWN]])
     for passage, rest, (_, docnum) in zip(passages, others, shown):
         passage.more_count = int(sizes[keys[docnum]]) - 1 if sizes is not None else 0

@@ -12,6 +12,7 @@ import numpy as np
 
 from analyzers.datafiles import cached_data
 from analyzers.normalize import fold
+from engine import numeric_column, term_frequencies
 from indexer.schema import slug
 from indexer.store import OpenIndex
 from indexer.topics import load_topics
@@ -173,7 +174,6 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
     of a document lists its sections, a ``topics`` term the sections on
     that topic."""
     documents = index.catalog.documents
-    reader = searcher.reader()
     document_of = np.full(engine.size, -1, dtype=np.int32)
     number_of = {d["doc_id"]: i for i, d in enumerate(documents)}
     for doc_id, ids in engine.field_postings(searcher, "doc_id"):
@@ -185,7 +185,7 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
             codes, values = _codes([d.get(facet.catalog_key) for d in documents])
             facets[facet.name] = FacetColumn(values, codes=_by_section(codes, document_of))
     labels = topic_labels()
-    slugs = sorted(reader.field_terms("topics"), key=lambda t: labels.get(t, t))
+    slugs = sorted(term_frequencies(searcher, "topics"), key=lambda t: labels.get(t, t))
     matrix = np.zeros((engine.size, len(slugs)), dtype=bool)
     for column, topic in enumerate(slugs):
         ids, _ = engine.postings(searcher, "topics", topic)
@@ -199,7 +199,7 @@ def _columns(index: OpenIndex, engine, searcher) -> Columns:
     number_rank[by_number] = np.arange(len(documents), dtype=np.int32)
     years = np.array([d.get("year") or 0 for d in documents] + [0], dtype=np.int32)[document_of]
     days = np.array([_day(d.get("date")) for d in documents] + [0], dtype=np.int32)[document_of]
-    position = np.array(list(reader.column_reader("position")), dtype=np.int32)
+    position = numeric_column(searcher, "position")
     return Columns(
         parent=_parents(index.catalog.levels, document_of, position),
         live=engine.live & (document_of >= 0),

@@ -56,7 +56,8 @@ def test_sample_index_suggestions(opened):
 
 def test_frequencies_are_those_of_the_index(opened):
     reader = opened.index.reader()
-    corrector = corrector_for(opened, reader)
+    with opened.index.searcher() as searcher:
+        corrector = corrector_for(opened, searcher)
     for term in ("ngheo", "giam", "dan", "van"):
         assert corrector.known[term] == reader.doc_frequency(BODY_FIELDS["folded"], term)
     assert not any(term[0].isdigit() for term in corrector.terms)  # numbers are not offered

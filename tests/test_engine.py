@@ -1,6 +1,7 @@
 """The fast paths give Whoosh's own answers: the numpy evaluator scores every
 query as Whoosh does, and the facet counts equal Whoosh's ``groupedby``."""
 
+import ast
 import shutil
 import tomllib
 from pathlib import Path
@@ -229,3 +230,23 @@ def test_the_query_model_means_the_whoosh_query_of_the_same_name():
     assert to_whoosh(q.AndNot(q.Term("body", "a"), q.Term("body", "b"))) == wq.AndNot(wq.Term("body", "a"), wq.Term("body", "b"))
     with pytest.raises(TypeError):
         to_whoosh("dân vận")
+
+
+# Methods only a Whoosh object has: search reaches them through the engine.
+_WHOOSH_ONLY = {"reader", "searcher", "stored_fields", "field_terms", "column_reader", "leaf_readers", "lexicon",
+                "iter_field", "doc_count", "doc_count_all", "schema"}
+
+
+def test_search_and_the_web_reach_whoosh_only_through_the_engine():
+    found = []
+    for path in sorted((Path(__file__).parent.parent / "search_app").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                found += [f"{path.name}:{node.lineno} imports {n}" for n in names if n.split(".")[0] == "whoosh"]
+            elif isinstance(node, ast.Attribute) and node.attr in _WHOOSH_ONLY:
+                found.append(f"{path.name}:{node.lineno} .{node.attr}")
+            elif isinstance(node, ast.Attribute) and node.attr == "index" and ast.unparse(node.value) == "index":
+                found.append(f"{path.name}:{node.lineno} index.index (the Whoosh index)")
+    assert found == []
