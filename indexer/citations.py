@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from analyzers.docnumber import find_numbers, number_key
-from analyzers.memo import Memo
-from analyzers.normalize import fold, nfc, normalize_syllable
+from analyzers.forms import lowered_forms
+from analyzers.normalize import fold, nfc
 
 # Document types: label (sentence case) and the type codes used in numbers.
 # Party "Quy định" numbers use QĐ like "Quyết định" (11-QĐ/TW).
@@ -166,17 +166,6 @@ def extract_citations(text: str) -> list[Citation]:
     return list(_citations(text))
 
 
-def _chunk_forms(chunk: str) -> tuple[str, str]:
-    """A space-free chunk of NFC text: normalised and in lower case, and
-    normalised and folded in lower case. A text is its chunks joined by
-    spaces; the same words recur in every document."""
-    normalized = normalize_syllable(chunk)
-    return normalized.lower(), fold(normalized).lower()
-
-
-_CHUNKS = Memo(_chunk_forms)
-
-
 # Indexing reads a document's whole text twice (its issuer, then its
 # citations for the numbers inferred across documents).
 @lru_cache(maxsize=16)
@@ -184,8 +173,9 @@ def _citations(text: str) -> tuple[Citation, ...]:
     numbers = find_numbers(text)
     if not numbers:  # most sections cite nothing: no need to fold them
         return ()
-    # normalize_text, then lower case ("khoá" = "khóa") and folded, a chunk at a time
-    forms = list(map(_CHUNKS.__getitem__, nfc(text).split(" ")))
+    # normalize_text, then lower case ("khoá" = "khóa") and folded; split on
+    # spaces alone, so that the forms' offsets are the text's
+    forms = lowered_forms(nfc(text).split(" "))
     lowered, folded = " ".join([form[0] for form in forms]), " ".join([form[1] for form in forms])
     if len(folded) != len(text) or len(lowered) != len(text):  # offsets must align
         folded = folded[: len(text)].ljust(len(text))

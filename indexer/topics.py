@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyzers.datafiles import DataFileError, cached_data, load_toml
-from analyzers.memo import Memo
-from analyzers.normalize import WORD_CHAR, fold, has_diacritics, nfc, normalize_syllable, normalize_text
+from analyzers.forms import WORDS as _WORDS
+from analyzers.forms import lowered_forms
+from analyzers.normalize import WORD_CHAR, fold, has_diacritics, nfc, normalize_text
 
 DATA_FILE = Path(__file__).with_name("data") / "topics.toml"
 
@@ -92,7 +93,6 @@ def _compiled(path: Path = DATA_FILE) -> tuple[tuple[str, tuple[_Cue, ...]], ...
     return tuple(result)
 
 
-_WORDS = re.compile(f"{WORD_CHAR}+")
 
 
 @dataclass(frozen=True)
@@ -119,23 +119,12 @@ def _cue_index(path: Path = DATA_FILE) -> _CueIndex:
     return index
 
 
-def _chunk_forms(chunk: str) -> tuple[str, str, frozenset[str]]:
-    """A white-space-free chunk of NFC text: its normalised lower-case
-    form, that folded, and the words of the first. A text is its chunks'
-    forms joined by spaces, and no word spans a space."""
-    accented = normalize_syllable(chunk).lower()
-    return accented, fold(accented), frozenset(_WORDS.findall(accented))
-
-
-_CHUNKS = Memo(_chunk_forms)
-
-
 def count_cues(text: str, path: Path = DATA_FILE) -> dict[str, int]:
     """Label -> number of cue occurrences in ``text``."""
     # One tone style, so "hoá" meets "hóa"; white space collapsed, which
     # changes no match (cue words are joined by \s+ or \s*-\s*, and a
     # cue ends where a word does).
-    forms = list(map(_CHUNKS.__getitem__, nfc(text).split()))
+    forms = lowered_forms(nfc(text).split())  # no word spans white space
     accented = " ".join([form[0] for form in forms])
     words = frozenset().union(*[form[2] for form in forms])
     index = _cue_index(path)

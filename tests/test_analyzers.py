@@ -179,3 +179,18 @@ def test_syllable_keys_are_what_the_analyzers_index():
         tokens = TOKEN_TEXT.findall(line)
         assert [syllable_key(t) for t in tokens] == [t.text for t in syllable_analyzer()(line)], line
         assert [syllable_key(t, True) for t in tokens] == [t.text for t in folded_analyzer()(line)], line
+
+
+def test_topic_cues_and_citations_read_the_same_forms_of_a_text():
+    import doctest
+
+    from analyzers import forms
+    from indexer.citations import extract_citations
+    from indexer.topics import count_cues
+
+    assert doctest.testmod(forms).failed == 0
+    # In the other tone style ("uỷ"), a cue and a citation are still found.
+    text = "Thực hiện Kết luận số 69-KL/TU của Ban Thường vụ Tỉnh uỷ về dân vận khéo."
+    assert count_cues(text)["Dân vận khéo"] == 1
+    (cited,) = extract_citations(text)
+    assert (cited.key, cited.doc_type, cited.issuer) == ("69-KL/TU", "Kết luận", "Ban Thường vụ Tỉnh uỷ")
