@@ -423,11 +423,11 @@ class Corpus:
         """The state the live index of ``root`` was built from, None when
         there is none or it is neither."""
         try:
-            record = store.open_catalog(root).files().get(self.edited.name, {})
+            record = store.open_catalog(root).files().get(self.edited.name)
         except (store.IndexMissing, KeyError, ValueError, sqlite3.Error):
             return None
         for state, digest in self.hashes.items():
-            if record.get("sha256") == digest:
+            if record is not None and record.sha256 == digest:
                 return state
         return None
 

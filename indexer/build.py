@@ -37,7 +37,7 @@ from analyzers.abbreviations import DATA_FILE as ABBREVIATIONS_FILE
 from analyzers.datafiles import DataFileError
 from indexer import store
 from indexer.access import ACCESS_FILE
-from indexer.catalog import CATALOG, Catalog, write_catalog
+from indexer.catalog import CATALOG, Catalog, FileRecord, write_catalog
 from indexer.citations import Citation
 from indexer.documents import (
     SIDECAR_SUFFIX,
@@ -364,7 +364,7 @@ class _Plan:
 
     tasks: list[FileTask] = field(default_factory=list)  # files to read
     sizes: list[int] = field(default_factory=list)
-    kept: dict[str, dict] = field(default_factory=dict)  # file -> catalog "files" record, unchanged
+    kept: dict[str, FileRecord] = field(default_factory=dict)  # file -> its record, unchanged
     entries: dict[str, dict] = field(default_factory=dict)  # doc_id -> catalog entry, unchanged documents
     deleted: set[str] = field(default_factory=set)  # doc ids whose sections go
     added: int = 0
@@ -378,25 +378,25 @@ def _plan(files: list[Path], hashes: dict[str, str], previous: Catalog | None) -
     entries = {e["doc_id"]: e for e in previous.entries()} if previous else {}
     for path in files:
         record = before.get(path.name)
-        if record is not None and record["sha256"] == hashes[path.name]:
+        if record is not None and record.sha256 == hashes[path.name]:
             plan.kept[path.name] = record
-            if record.get("doc_id") in entries:
-                plan.entries[record["doc_id"]] = entries[record["doc_id"]]
+            if record.doc_id in entries:
+                plan.entries[record.doc_id] = entries[record.doc_id]
             continue
         if record is None:
             plan.added += 1
         else:
             plan.changed += 1
-            if record.get("doc_id"):
-                plan.deleted.add(record["doc_id"])
+            if record.doc_id:
+                plan.deleted.add(record.doc_id)
         plan.tasks.append(FileTask(str(path), hashes[path.name]))
         plan.sizes.append(path.stat().st_size)
     current = {p.name for p in files}
     for name, record in before.items():
         if name not in current:
             plan.removed += 1
-            if record.get("doc_id"):
-                plan.deleted.add(record["doc_id"])
+            if record.doc_id:
+                plan.deleted.add(record.doc_id)
     return plan
 
 
@@ -470,7 +470,7 @@ def _build_locked(corpus_dir: Path, index_root: Path, progress: bool, full: bool
             records, entries = dict(plan.kept), dict(plan.entries)
             waiting = _gather(results, records, entries)
             segments = [r.segment for r in results if r.segment is not None]
-            documents = [(name, r) for name, r in sorted(records.items()) if not r.get("skipped")]
+            documents = [(name, r) for name, r in sorted(records.items()) if not r.skipped]
             if not documents:
                 # A wrong or empty folder must not replace a good index with nothing.
                 raise EmptyCorpus(corpus_dir, skipped + _skipped(records))
@@ -483,8 +483,8 @@ def _build_locked(corpus_dir: Path, index_root: Path, progress: bool, full: bool
             writer.delete_by_term("doc_id", doc_id)
         writer.commit(mergetype=_adopt(segments))
         skipped = skipped + _skipped(records)
-        ordered = [entries[r["doc_id"]] for _, r in sorted(records.items()) if r.get("doc_id") in entries]
-        sections = sum(records[name]["sections"] for name in records if records[name].get("doc_id") in entries)
+        ordered = [entries[r.doc_id] for _, r in sorted(records.items()) if r.doc_id in entries]
+        sections = sum(r.sections for r in records.values() if r.doc_id in entries)
         catalog = build_catalog(ordered, skipped, sections, corpus_dir, started, state)
         write_catalog(generation / CATALOG, catalog | {"files": records, "data_state": data})
     except BaseException:
@@ -492,8 +492,8 @@ def _build_locked(corpus_dir: Path, index_root: Path, progress: bool, full: bool
         raise
     known = store.verified_files(was.generation) if was.generation is not None else None
     store.publish(index_root, generation, {"corpus_dir": str(corpus_dir.resolve())}, known)
-    prune_cache(index_root / store.OCR_CACHE, {r["sha256"] for r in records.values()})
-    warnings = [w for _, r in sorted(records.items()) for w in r.get("warnings", ())]
+    prune_cache(index_root / store.OCR_CACHE, {r.sha256 for r in records.values()})
+    warnings = [w for _, r in sorted(records.items()) for w in r.warnings]
     return BuildReport(
         documents=len(ordered),
         sections=sections,
@@ -531,13 +531,13 @@ def _gather(results, records: dict, entries: dict) -> dict[str, str]:
     for result in results:
         for outcome in result.outcomes:
             if outcome.skipped:
-                records[outcome.file] = {"sha256": outcome.sha256, "skipped": outcome.skipped}
+                records[outcome.file] = FileRecord(outcome.sha256, outcome.skipped)
                 continue
             records[outcome.file] = outcome.source
             if outcome.entry is not None:
-                entries[outcome.source["doc_id"]] = outcome.entry
+                entries[outcome.source.doc_id] = outcome.entry
             else:
-                waiting[outcome.source["doc_id"]] = outcome.file
+                waiting[outcome.source.doc_id] = outcome.file
     return waiting
 
 
@@ -548,9 +548,9 @@ def _gather_written(results, records: dict, entries: dict) -> list:
     for result in results:
         for outcome in result.outcomes:
             if outcome.skipped:  # the file changed since it was hashed
-                records[outcome.file] = {"sha256": outcome.sha256, "skipped": outcome.skipped}
+                records[outcome.file] = FileRecord(outcome.sha256, outcome.skipped)
             else:
-                entries[outcome.source["doc_id"]] = outcome.entry
+                entries[outcome.source.doc_id] = outcome.entry
         if result.segment is not None:
             segments.append(result.segment)
     return segments
@@ -562,12 +562,12 @@ def _settle_numbers(corpus_dir: Path, documents, entries: dict, waiting: dict, p
     other metadata (their entries dropped, their sections deleted), with
     their sizes, and how many unchanged files were among them."""
     settled = [  # copies: resolving must not touch what the files gave
-        (r["doc_id"], Metadata(**copy.deepcopy(r["metadata"])), [Citation(**c) for c in r["citations"]])
+        (r.doc_id, Metadata(**copy.deepcopy(r.metadata)), [Citation(**c) for c in r.citations])
         for _, r in documents
     ]
     resolve_numbers(settled)
     again, sizes, reinferred = [], [], 0
-    by_doc = {r["doc_id"]: name for name, r in documents}
+    by_doc = {r.doc_id: name for name, r in documents}
     for doc_id, meta, _ in settled:
         name = by_doc[doc_id]
         resolved = asdict(meta)
@@ -586,8 +586,8 @@ def _settle_numbers(corpus_dir: Path, documents, entries: dict, waiting: dict, p
     return again, sizes, reinferred
 
 
-def _skipped(records: dict[str, dict]) -> list[Skipped]:
-    return [Skipped(name, r["skipped"]) for name, r in sorted(records.items()) if r.get("skipped")]
+def _skipped(records: dict[str, FileRecord]) -> list[Skipped]:
+    return [Skipped(name, r.skipped) for name, r in sorted(records.items()) if r.skipped]
 
 
 def corpus_state(corpus_dir: Path) -> dict[str, list[int]]:

@@ -19,6 +19,7 @@ import json
 import os
 import sqlite3
 import threading
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
@@ -49,9 +50,37 @@ CREATE TABLE citations (
     PRIMARY KEY (document, position)
 ) WITHOUT ROWID;
 CREATE INDEX citations_by_target ON citations (target);
-CREATE TABLE files (name TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE files (
+    name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, skipped TEXT NOT NULL, doc_id TEXT NOT NULL,
+    sections INTEGER NOT NULL, metadata TEXT NOT NULL, citations TEXT NOT NULL, warnings TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE skipped (position INTEGER PRIMARY KEY, file TEXT NOT NULL, reason TEXT NOT NULL);
 """
+
+
+@dataclass
+class FileRecord:
+    """What the catalog keeps of a corpus file for the next build: its
+    content hash, and why it was skipped or what was read of it, so that an
+    unchanged file is not read again (its metadata before any inference
+    from other documents, the citations of its whole text, its warnings,
+    how many sections it gave)."""
+
+    sha256: str
+    skipped: str = ""  # the reason, for a file that could not be indexed
+    doc_id: str = ""
+    sections: int = 0
+    metadata: dict = field(default_factory=dict)  # asdict(indexer.model.Metadata)
+    citations: list[dict] = field(default_factory=list)  # asdict(indexer.citations.Citation)
+    warnings: list[str] = field(default_factory=list)
+
+
+_FILE_JSON = ("metadata", "citations", "warnings")
+
+
+def _file_row(name: str, record: FileRecord) -> tuple:
+    fields = asdict(record)
+    return (name, *(_json(v) if k in _FILE_JSON else v for k, v in fields.items()))
 
 
 def _json(value) -> str:
@@ -81,7 +110,10 @@ def write_catalog(path: Path, catalog: dict) -> None:
         db.executemany(
             "INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _citation_rows(documents, number_of)
         )
-        db.executemany("INSERT INTO files VALUES (?, ?)", [(k, _json(v)) for k, v in catalog.get("files", {}).items()])
+        db.executemany(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [_file_row(name, record) for name, record in catalog.get("files", {}).items()],
+        )
         db.executemany(
             "INSERT INTO skipped VALUES (?, ?, ?)", [(n, s["file"], s["reason"]) for n, s in enumerate(catalog["skipped"])]
         )
@@ -232,9 +264,15 @@ class Catalog:
     def skipped(self) -> list[dict]:
         return [{"file": f, "reason": r} for f, r in self._rows("SELECT file, reason FROM skipped ORDER BY position")]
 
-    def files(self) -> dict[str, dict]:
+    def files(self) -> dict[str, FileRecord]:
         """The build's record of each file it read (for the next build)."""
-        return {name: json.loads(record) for name, record in self._rows("SELECT name, record FROM files ORDER BY name")}
+        rows = self._rows(
+            "SELECT name, sha256, skipped, doc_id, sections, metadata, citations, warnings FROM files ORDER BY name"
+        )
+        return {
+            name: FileRecord(sha256, skipped, doc_id, sections, *map(json.loads, rest))
+            for name, sha256, skipped, doc_id, sections, *rest in rows
+        }
 
     def entries(self) -> list[dict]:
         """Every document whole: metadata, outline, citations and citers."""

@@ -19,6 +19,7 @@ from analyzers.normalize import nfc
 from analyzers.views import TextViews, joined_views, text_views
 from indexer.access import KEYS as ACCESS_KEYS
 from indexer.access import Access, document_access, folder_access
+from indexer.catalog import FileRecord
 from indexer.citations import extract_citations, type_for_code
 from indexer.issuers import canonical_issuer, issuer_level
 from indexer.metadata import apply_sidecar, extract_metadata, formal_citation, load_sidecar
@@ -253,17 +254,17 @@ def analysed_fields(document: CorpusDocument, section: Section) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def document_source(document: CorpusDocument, sha256: str, extracted: Metadata, citations) -> dict:
+def document_source(document: CorpusDocument, sha256: str, extracted: Metadata, citations) -> FileRecord:
     """What a later incremental build needs of this file without reading it
     again: its hash, the metadata read from it (before any inference from
     other documents), the citations of its whole text, its warnings."""
-    return {
-        "doc_id": document.parsed.doc_id,
-        "sha256": sha256,
-        "metadata": asdict(extracted),
-        "citations": [asdict(c) for c in citations],
-        "warnings": list(document.warnings),
-        "sections": len(indexed_sections(document)),
-    }
+    return FileRecord(
+        sha256,
+        doc_id=document.parsed.doc_id,
+        sections=len(indexed_sections(document)),
+        metadata=asdict(extracted),
+        citations=[asdict(c) for c in citations],
+        warnings=list(document.warnings),
+    )
 
 

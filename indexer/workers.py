@@ -40,6 +40,7 @@ from queue import Empty
 from whoosh import index as whoosh_index
 
 from analyzers.datafiles import DataFileError
+from indexer.catalog import FileRecord
 from indexer.documents import (
     analysed_fields,
     catalog_entry,
@@ -74,7 +75,7 @@ class FileOutcome:
     file: str
     sha256: str
     skipped: str = ""  # the reason, for a file that could not be indexed
-    source: dict | None = None  # documents.document_source
+    source: FileRecord | None = None  # documents.document_source
     entry: dict | None = None  # documents.catalog_entry, None when deferred
     sections: int = 0  # written
 

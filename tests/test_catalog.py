@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from indexer.catalog import Catalog, write_catalog
+from indexer.catalog import Catalog, FileRecord, write_catalog
 
 DOCUMENTS = [
     {
@@ -32,7 +32,11 @@ DOCUMENTS = [
 ]
 CATALOG = {
     "documents": DOCUMENTS, "skipped": [{"file": "hong.docx", "reason": "tệp hỏng"}], "sections": 3, "format": 7,
-    "corpus_dir": "/srv/corpus", "built_at": 1.5, "files": {"kl69.txt": {"sha256": "ab", "doc_id": "kl69"}},
+    "corpus_dir": "/srv/corpus", "built_at": 1.5,
+    "files": {
+        "kl69.txt": FileRecord("ab", doc_id="kl69", sections=2, metadata={"number": "69-KL/TU"}, warnings=["mã cũ"]),
+        "hong.docx": FileRecord("cd", "tệp hỏng"),
+    },
 }
 
 
