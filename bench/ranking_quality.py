@@ -54,6 +54,7 @@ from whoosh.scoring import BM25F  # noqa: E402
 
 from analyzers import syllable_analyzer, word_analyzer  # noqa: E402
 from indexer.build import CorpusDocument, build_index, load_corpus  # noqa: E402
+from indexer.catalog import CATALOG, Catalog, write_catalog  # noqa: E402
 from indexer.documents import section_fields  # noqa: E402
 from indexer.model import Metadata, ParsedDocument, Section  # noqa: E402
 from indexer.schema import build_schema  # noqa: E402
@@ -122,7 +123,7 @@ def alqac_indexes(law_path: Path, folder: Path) -> tuple[OpenIndex, whoosh_index
         # Each section belongs to a catalog entry, as in a built index: the
         # search counts only sections whose document it knows.
         catalog.append({"doc_id": document.parsed.doc_id, "title": document.metadata.title,
-                        "doc_type": document.metadata.doc_type, "sections": []})
+                        "doc_type": document.metadata.doc_type, "sections": [], "cites": []})
         for section in document.parsed.sections:
             fields = section_fields(document, section)
             pw.add_document(**{k: v for k, v in fields.items() if v is not None})
@@ -130,7 +131,8 @@ def alqac_indexes(law_path: Path, folder: Path) -> tuple[OpenIndex, whoosh_index
             _add_baseline(bw, fields["key"], f"{section.heading}\n{section.text}", {})
     pw.commit()
     bw.commit()
-    return OpenIndex(project, {"documents": catalog}), baseline
+    write_catalog(folder / "project" / CATALOG, {"documents": catalog, "skipped": []})
+    return OpenIndex(project, Catalog(folder / "project" / CATALOG)), baseline
 
 
 def corpus_indexes(corpus: Path, folder: Path) -> tuple[OpenIndex, whoosh_index.Index]:
