@@ -20,28 +20,25 @@ class VietnameseNormalizeFilter(Filter):
             yield t
 
 
-_KEYS: dict[bool, dict[str, str]] = {False: {}, True: {}}
+def _syllable_key(token: str) -> str:
+    return place_tone(fix_lookalikes(nfc(token))).lower()
+
+
+# A few thousand distinct syllables cover Vietnamese text: each is worked out once.
+_KEYS = {False: Memo(_syllable_key, limit=1 << 17)}
+_KEYS[True] = Memo(lambda token: fold(_KEYS[False][token]), limit=1 << 17)
 
 
 def syllable_key(token: str, folded: bool = False) -> str:
     """What the syllable (``folded``: the folded) analyzer makes of one token:
-    NFC, one tone style, lower case, without diacritics when folded. Memoised:
-    a few thousand distinct syllables cover Vietnamese text."""
-    cache = _KEYS[folded]
-    found = cache.get(token)
-    if found is None:
-        found = place_tone(fix_lookalikes(nfc(token))).lower()
-        found = fold(found) if folded else found
-        if len(cache) < 1 << 17:
-            cache[token] = found
-    return found
+    NFC, one tone style, lower case, without diacritics when folded."""
+    return _KEYS[folded][token]
 
 
 def syllable_keyer(folded: bool):
-    """``syllable_key`` for one mode, as a callable for hot loops (a dict hit
-    for a syllable seen before)."""
-    cache = _KEYS[folded]
-    return lambda token: cache.get(token) or syllable_key(token, folded)
+    """``syllable_key`` for one mode, as a callable for hot loops (a dict
+    lookup in C for a token seen before)."""
+    return _KEYS[folded].__getitem__
 
 
 class FoldFilter(Filter):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from analyzers.docnumber import find_numbers, number_key, type_code
 from analyzers.normalize import nfc
-from analyzers.views import TextViews, joined_views, text_views
+from analyzers.analysis import TextViews, joined_views, text_views
 from indexer.access import KEYS as ACCESS_KEYS
 from indexer.access import Access, document_access, folder_access
 from indexer.catalog import FileRecord

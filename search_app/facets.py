@@ -17,7 +17,7 @@ from datetime import date
 
 import numpy as np
 
-from analyzers import folded_analyzer
+from analyzers.analysis import analyze
 from analyzers.docnumber import find_numbers
 from indexer.citations import DOC_TYPES, type_for_code
 from indexer.issuers import LEVELS
@@ -234,7 +234,7 @@ def _value_mask(f: Facet, column, value, base: np.ndarray) -> np.ndarray:
 
 
 def _folded(text: str) -> list[str]:
-    return [t.text for t in folded_analyzer()(text)]
+    return analyze(text).folded
 
 
 def _number_key(text: str) -> str:

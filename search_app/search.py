@@ -12,6 +12,7 @@ from operator import itemgetter
 import numpy as np
 
 from analyzers import syllable_analyzer, syllables
+from analyzers.analysis import analyze
 from analyzers.docnumber import find_numbers
 from analyzers.filters import segmenter
 from analyzers.normalize import fold
@@ -504,7 +505,8 @@ def _missing(passage: Passage, built: BuiltQuery) -> list[str]:
     parts += [*passage.path, passage.document.get("title") or ""]
     present: set[tuple[str, ...]] = set()
     for part in parts:
-        tokens = [t.text if built.accented else fold(t.text) for t in _SYLLABLES(part)]
+        analysis = analyze(part)
+        tokens = analysis.syllables if built.accented else analysis.folded
         for n in range(1, longest + 1):
             present.update(zip(*(tokens[i:] for i in range(n))))
     return [shown for shown, sequences in units if not sequences & present]

@@ -164,21 +164,23 @@ def test_dates_and_receiving_stamps_are_not_numbers():
     assert find_numbers("Số đến: 819 Ngày đến: 26.4.2021 ngày 09/4/2021") == []
 
 
-def test_syllable_keys_are_what_the_analyzers_index():
-    """Re-ranking matches the query's syllables against section text through
-    syllable_key without running the analyzers: both must agree."""
+def test_one_analysis_gives_what_the_analyzers_give():
+    """Indexing, re-ranking and the filters read analyze(); Whoosh's
+    analyzers (its fields, highlighting) must see the same tokens, texts,
+    offsets and breaks."""
     from analyzers import folded_analyzer, syllable_analyzer
-    from analyzers.filters import syllable_key
-    from analyzers.tokenizers import TOKEN_TEXT
+    from analyzers.analysis import analyze
 
     from .conftest import CORPUS
 
-    lines = [line for path in sorted(CORPUS.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines()]
-    lines += ["Uỷ ban hoá Ðảng 66.315,44 QUÝ", "x²³ Tỉnh ủy"]
-    for line in lines:
-        tokens = TOKEN_TEXT.findall(line)
-        assert [syllable_key(t) for t in tokens] == [t.text for t in syllable_analyzer()(line)], line
-        assert [syllable_key(t, True) for t in tokens] == [t.text for t in folded_analyzer()(line)], line
+    texts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+    texts += ["Uỷ ban hoá Ðảng 66.315,44 QUÝ", "x²³ Tỉnh ủy", "a.\nb c\r\nd\te", ""]
+    for text in texts:
+        analysis = analyze(text)
+        # Whoosh hands out one token object, changed in place: read each as it comes.
+        tokens = [(t.text, (t.startchar, t.endchar), t.boundary, t.line_start) for t in syllable_analyzer()(text, chars=True)]
+        assert list(zip(analysis.syllables, analysis.spans, analysis.boundaries, analysis.line_starts)) == tokens
+        assert analysis.folded == [t.text for t in folded_analyzer()(text)]
 
 
 def test_topic_cues_and_citations_read_the_same_forms_of_a_text():

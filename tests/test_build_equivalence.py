@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analyzers import folded_analyzer, folded_pair_analyzer, pair_analyzer, syllable_analyzer, word_analyzer
-from analyzers.views import text_views
+from analyzers.analysis import text_views
 from indexer.build import build_index, load_corpus
 from indexer.documents import indexed_sections, section_fields
 

@@ -8,7 +8,7 @@ from analyzers.crf import Segmenter, read_model
 from analyzers.filters import pyvi_model, segment_labels
 from analyzers.normalize import MODERN, place_tone
 from analyzers.tokenizers import SOFT_GAP, TOKEN
-from analyzers.views import _syllable
+from analyzers.filters import syllable_key
 
 from .conftest import CORPUS
 
@@ -34,7 +34,7 @@ def corpus_runs():
         text = path.read_text(encoding="utf-8")
         syllables, boundaries, previous = [], [], None
         for match in TOKEN.finditer(text):
-            syllables.append(place_tone(_syllable(match.group(0)), MODERN))
+            syllables.append(place_tone(syllable_key(match.group(0)), MODERN))
             boundaries.append(previous is None or not SOFT_GAP.fullmatch(text[previous : match.start()]))
             previous = match.end()
         start = 0
