@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from analyzers.docnumber import find_numbers  # noqa: E402
 from analyzers.normalize import fold  # noqa: E402
-from search_app import render, search, views  # noqa: E402
+from search_app import reading, render, search  # noqa: E402
 from search_app.query import build_query, parse_query  # noqa: E402
 from search_app.search import SNIPPET_CHARS, _merge, _SYLLABLES  # noqa: E402
 
@@ -104,9 +104,9 @@ class OldPage:
 
     def __enter__(self):
         self.saved = [
-            (views, "find_highlights", lambda text, built: (old_highlight_spans(text, built), False)),
-            (views, "highlight_spans", old_highlight_spans),
-            (views, "first_syllables", lambda parsed, limit: (parsed, False)),
+            (reading, "find_highlights", lambda text, built: (old_highlight_spans(text, built), False)),
+            (reading, "highlight_spans", old_highlight_spans),
+            (reading, "first_syllables", lambda parsed, limit: (parsed, False)),
             (render, "_clip", old_clip),
             (render, "_disjoint", list),
         ]
