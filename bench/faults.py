@@ -120,6 +120,10 @@ CATALOG_BEING_WRITTEN = f".{CATALOG}.tmp"
 TRACUU = ROOT / ".venv" / "bin" / "tracuu"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 PROBE_WORD = "zqxprobe"  # a word no generated text holds
+# The clients here are anonymous, all from 127.0.0.1: the generated archive is
+# public (by default documents are internal, hidden from them), and no
+# per-client search limit answers 429.
+SERVER_ENV = os.environ | {"TRACUU_DEFAULT_ACCESS": "public", "TRACUU_SEARCH_RATE_LIMIT": "1000000000/1"}
 PROBE_SENTENCE = f"Kiểm tra {PROBE_WORD} việc bảo vệ rừng và công tác dân vận ở cơ sở."
 QUERIES = (PROBE_WORD, "dân vận", "bảo vệ rừng", "kiểm tra giám sát", "dan toc thieu so")
 CLI_QUERIES = (PROBE_WORD, "bảo vệ rừng")
@@ -147,7 +151,7 @@ def start(args, log_dir: Path, name: str) -> subprocess.Popen:
     program = str(PYTHON) if args and args[0] == "-c" else str(TRACUU)
     process = subprocess.Popen(
         [program, *map(str, args)], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-        start_new_session=True, cwd=ROOT,
+        start_new_session=True, cwd=ROOT, env=SERVER_ENV,
     )  # fmt: skip
     process.out_file, process.err_file = out, err
     process.started_at = time.monotonic()

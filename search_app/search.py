@@ -397,7 +397,8 @@ def _accented_forms(index: OpenIndex, searcher) -> dict[str, str]:
     forms = index.cache.get("accented_forms")
     if forms is None:
         best: dict[str, tuple[int, str]] = {}
-        for term, count in term_frequencies(searcher, BODY_FIELDS["syllable"]).items():
+        # In term order, as before: of two spellings as frequent, the first stays.
+        for term, count in sorted(term_frequencies(searcher, BODY_FIELDS["syllable"]).items()):
             key = fold(term)
             if count > best.get(key, (0, ""))[0]:
                 best[key] = (count, term)
