@@ -42,7 +42,6 @@ from indexer.citations import Citation
 from indexer.documents import (
     SIDECAR_SUFFIX,
     CorpusDocument,
-    catalog_entry,
     load_document,
 )
 from indexer.gazetteer import DATA_FILE as GAZETTEER_FILE
