@@ -135,6 +135,7 @@ def pct(values, q):
 
 
 def main(argv=None) -> int:
+    from bench import PUBLIC_SERVER_ENV
     from bench.speed import make_queries
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -155,10 +156,7 @@ def main(argv=None) -> int:
         [str(ROOT / ".venv/bin/tracuu"), "serve", "--corpus-dir", str(args.corpus), "--index-dir", str(args.index_dir),
          "--host", host, "--port", str(args.port), "--threads", str(args.threads)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        # Anonymous clients, all from 127.0.0.1: the generated archive is public
-        # (by default documents are internal, hidden from them), and no
-        # per-client search limit answers 429.
-        env=os.environ | {"TRACUU_DEFAULT_ACCESS": "public", "TRACUU_SEARCH_RATE_LIMIT": "1000000000/1"},
+        env=os.environ | PUBLIC_SERVER_ENV,
     )  # fmt: skip
     report = {}
     try:

@@ -37,7 +37,7 @@ from analyzers.abbreviations import DATA_FILE as ABBREVIATIONS_FILE
 from analyzers.datafiles import DataFileError
 from indexer import store
 from indexer.access import ACCESS_FILE
-from indexer.catalog import CATALOG, Catalog, FileRecord, write_catalog
+from indexer.catalog import CATALOG, Catalog, CatalogDamaged, FileRecord, write_catalog
 from indexer.citations import Citation
 from indexer.documents import (
     SIDECAR_SUFFIX,
@@ -313,18 +313,25 @@ def _previous(corpus_dir: Path, index_root: Path, data: dict, full: bool) -> _Pr
         return _Previous(full_reason=FIRST_BUILD)
     if problem:
         return _Previous(full_reason=f"chỉ mục hiện tại bị hỏng: {problem}")
-    was = _Previous(documents=len(catalog.documents), corpus_dir=catalog.fact("corpus_dir", ""))
-    if catalog.fact("format") != INDEX_FORMAT:
+    try:
+        was = _Previous(documents=len(catalog.documents), corpus_dir=catalog.fact("corpus_dir", ""))
+        built_format, built_data = catalog.fact("format"), catalog.fact("data_state", {})
+    except CatalogDamaged as error:
+        catalog.close()
+        return _Previous(full_reason=f"chỉ mục hiện tại bị hỏng: {error}")
+    if built_format != INDEX_FORMAT:
         was.full_reason = OLD_VERSION
     elif was.corpus_dir != str(corpus_dir.resolve()):
         was.full_reason = OTHER_FOLDER
     else:
-        changed = [name for name, digest in data.items() if catalog.fact("data_state", {}).get(name) != digest]
+        changed = [name for name, digest in data.items() if built_data.get(name) != digest]
         if changed:
             was.full_reason = f"{', '.join(changed)} đã thay đổi"
     if full:
         was.full_reason = "yêu cầu lập lại toàn bộ"
-    if not was.full_reason:
+    if was.full_reason:
+        catalog.close()
+    else:
         was.catalog, was.generation = catalog, generation
     return was
 
@@ -458,6 +465,8 @@ def _build_locked(corpus_dir: Path, index_root: Path, progress: bool, full: bool
     was = _previous(corpus_dir, index_root, data, full)
     previous, full_reason = was.catalog, was.full_reason
     plan = _plan(files, hashes, previous)
+    if previous is not None:
+        previous.close()  # all it holds for the build is in the plan now
     generation = store.new_generation(index_root)
     try:
         if previous is None:
@@ -611,22 +620,23 @@ def stale_reason(corpus_dir: Path, index_root: Path) -> str:
     changed since, or a data file staff edit (topics, abbreviations, places)
     is newer than the index."""
     try:
-        catalog = store.open_catalog(index_root)
+        with store.open_catalog(index_root) as catalog:
+            built = {name: catalog.fact(name) for name in ("format", "corpus_dir", "corpus_state", "built_at")}
     except store.IndexOutdated:
         return OLD_VERSION
-    except store.IndexDamaged:
+    except (store.IndexDamaged, CatalogDamaged):
         return "chỉ mục bị hỏng"
     except store.IndexMissing:
         return "chưa có chỉ mục"
     if not corpus_dir.is_dir():
         return f"không có thư mục văn bản {corpus_dir}"
-    if catalog.fact("format") != INDEX_FORMAT:
+    if built["format"] != INDEX_FORMAT:
         return OLD_VERSION
-    if catalog.fact("corpus_dir") != str(corpus_dir.resolve()):
+    if built["corpus_dir"] != str(corpus_dir.resolve()):
         return OTHER_FOLDER
-    if catalog.fact("corpus_state") != corpus_state(corpus_dir):
+    if built["corpus_state"] != corpus_state(corpus_dir):
         return "thư mục văn bản đã thay đổi"
-    built_at = catalog.fact("built_at", 0)
+    built_at = built["built_at"] or 0
     for data_file in DATA_FILES:
         if data_file.exists() and data_file.stat().st_mtime > built_at:
             return f"{data_file.name} mới hơn chỉ mục"

@@ -19,6 +19,7 @@ import json
 import os
 import sqlite3
 import threading
+import weakref
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -146,26 +147,51 @@ def _citation_rows(documents: list[dict], number_of: dict[str, int]):
             yield (number, position, *(cited[k] for k in _CITE_COLUMNS), target)
 
 
+class CatalogDamaged(ValueError):
+    """The catalog file cannot be read (damaged, or no catalog)."""
+
+
 class Catalog:
-    """A generation's catalog, read in place. Safe to share between threads."""
+    """A generation's catalog, read in place. Safe to share between threads
+    once ``load``-ed (what a server reads on every request is then in memory)."""
 
     def __init__(self, path: Path):
-        """Raises OSError when ``path`` is missing, sqlite3.DatabaseError
-        when it is no catalog."""
+        """Raises OSError when ``path`` is missing, CatalogDamaged when it is
+        no catalog."""
         if not path.is_file():
             raise FileNotFoundError(2, "không có tệp", str(path))
         self.path = path
         uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        # Closed with this object: a connection alone waits for the cycle collector.
+        weakref.finalize(self, self._db.close)
         self._lock = threading.Lock()
-        self._rows("SELECT count(*) FROM documents")  # a damaged file fails here, not on first use
+        self._rows("SELECT count(*) FROM documents")
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def close(self) -> None:
         self._db.close()
 
+    def load(self) -> Catalog:
+        """Read now what every search reads (the documents' metadata, the
+        outlines' levels): damage there shows when the index is opened, and
+        concurrent first requests find it made."""
+        for name in ("documents", "by_id", "_numbers", "levels"):
+            getattr(self, name)
+        return self
+
     def _rows(self, sql: str, parameters=()) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, parameters).fetchall()
+        """Raises CatalogDamaged when the file cannot be read."""
+        try:
+            with self._lock:
+                return self._db.execute(sql, parameters).fetchall()
+        except sqlite3.DatabaseError:
+            raise CatalogDamaged(f"tệp {self.path.name} hỏng, không đọc được") from None
 
     def fact(self, name: str, default=None):
         """What the build recorded under ``name`` (format, corpus_dir,
@@ -275,10 +301,27 @@ class Catalog:
         }
 
     def entries(self) -> list[dict]:
-        """Every document whole: metadata, outline, citations and citers."""
+        """Every document whole: metadata, outline, citations and citers (three
+        queries, not three a document: the next build reads them all)."""
+        outlines: list[list[dict]] = [[] for _ in self.documents]
+        cites: list[list[dict]] = [[] for _ in self.documents]
+        citers: list[list[dict]] = [[] for _ in self.documents]
+        for number, *row in self._rows(
+            "SELECT document, section_id, heading, level, first_page, last_page FROM outline ORDER BY document, position"
+        ):
+            outlines[number].append(_outline_entry(row))
+        for number, *row in self._rows(
+            "SELECT c.document, c.number, c.key, c.doc_type, c.date, c.issuer, c.title, c.section_id, d.doc_id"
+            " FROM citations AS c LEFT JOIN documents AS d ON d.number = c.target ORDER BY c.document, c.position"
+        ):
+            cites[number].append(dict(zip((*_CITE_COLUMNS, "doc_id"), row)))
+        for target, doc_id, section_id, number in self._rows(
+            "SELECT c.target, d.doc_id, c.section_id, c.number FROM citations AS c JOIN documents AS d"
+            " ON d.number = c.document WHERE c.target IS NOT NULL ORDER BY c.target, c.document, c.position"
+        ):
+            citers[target].append({"doc_id": doc_id, "section_id": section_id, "number": number})
         return [
-            d | {_CITES: self.cites(d["doc_id"]), _OUTLINE: self.outline(d["doc_id"]), _CITED_BY: self.cited_by(d["doc_id"])}
-            for d in self.documents
+            d | {_CITES: c, _OUTLINE: o, _CITED_BY: b} for d, c, o, b in zip(self.documents, cites, outlines, citers)
         ]
 
     def as_dict(self) -> dict:

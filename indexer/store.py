@@ -26,7 +26,6 @@ import logging
 import mmap
 import os
 import shutil
-import sqlite3
 import tempfile
 import threading
 import time
@@ -39,7 +38,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
-from indexer.catalog import CATALOG, Catalog
+from indexer.catalog import CATALOG, Catalog, CatalogDamaged
 
 log = logging.getLogger(__name__)
 
@@ -307,7 +306,7 @@ class OpenIndex:
 
 def _read_catalog(generation: Path) -> Catalog:
     """Raises IndexOutdated for a generation of an older version, OSError or
-    sqlite3.DatabaseError when the catalog cannot be read."""
+    CatalogDamaged when the catalog cannot be read."""
     if not (generation / CATALOG).exists() and (generation / LEGACY_CATALOG).exists():
         raise IndexOutdated(
             f"Chỉ mục trong {generation.parent} được lập bằng phiên bản cũ: hãy chạy lại `tracuu index`."
@@ -321,7 +320,7 @@ def open_catalog(root: Path) -> Catalog:
     generation = current_generation(root)
     try:
         return _read_catalog(generation)
-    except (OSError, sqlite3.DatabaseError) as error:
+    except (OSError, CatalogDamaged) as error:
         raise IndexDamaged(f"Chỉ mục trong {root} bị hỏng ({CATALOG}: {error}): hãy chạy lại `tracuu index`.") from None
 
 
@@ -359,7 +358,8 @@ def indexed_corpus(root: Path) -> str:
         manifest = read_manifest(generation)
         if manifest is not None and manifest.get("corpus_dir"):
             return manifest["corpus_dir"]
-        return open_catalog(root).fact("corpus_dir", "")
+        with open_catalog(root) as catalog:
+            return catalog.fact("corpus_dir", "")
     except (IndexMissing, ValueError):
         return ""
 
@@ -370,9 +370,11 @@ def _open_generation(generation: Path, deep: bool) -> OpenIndex:
     if problem:
         raise ValueError(problem)
     try:
-        return OpenIndex(open_whoosh(generation), _read_catalog(generation), generation.name, generation.name)
+        return OpenIndex(open_whoosh(generation), _read_catalog(generation).load(), generation.name, generation.name)
     except IndexOutdated:
         raise
+    except CatalogDamaged as error:
+        raise ValueError(str(error)) from None
     except Exception as error:  # noqa: BLE001 - any failure to read it is damage, said in one line
         raise ValueError(f"{type(error).__name__}: {error}") from None
 
@@ -392,7 +394,7 @@ def open_current(root: Path, deep: bool = False) -> OpenIndex:
             continue
         try:
             opened = _open_generation(root / earlier, deep)
-        except ValueError:
+        except (ValueError, IndexOutdated):  # an earlier version's is no fallback
             continue
         log.warning("Index generation %s is damaged (%s); serving %s", name, problem, earlier)
         opened.pointer = name

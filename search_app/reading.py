@@ -158,11 +158,14 @@ def _cited(index, meta: dict, headings: dict[str, str], reader) -> list[dict]:
 def _citing(index, meta: dict, reader) -> list[dict]:
     """Which documents the reader may open cite this one, and in which of their sections."""
     groups: dict[str, dict] = {}
+    headings: dict[str, dict[str, str]] = {}  # of each citing document, read once
     for c in readable_cited_by(index, meta, reader):
         other = index.documents[c["doc_id"]]
-        headings = {s["section_id"]: s["heading"] for s in index.catalog.outline(c["doc_id"])}
+        if c["doc_id"] not in headings:
+            headings[c["doc_id"]] = {s["section_id"]: s["heading"] for s in index.catalog.outline(c["doc_id"])}
         group = groups.setdefault(c["doc_id"], {"doc_id": c["doc_id"], "citation": other["citation"], "sections": []})
-        group["sections"].append((c["section_id"], short(headings.get(c["section_id"]) or "phần mở đầu", 60)))
+        heading = headings[c["doc_id"]].get(c["section_id"])
+        group["sections"].append((c["section_id"], short(heading or "phần mở đầu", 60)))
     return list(groups.values())
 
 

@@ -1,12 +1,11 @@
 """The catalog in SQLite (indexer.catalog): what the build hands it is what
 readers get back, read from any thread, and nothing is dropped silently."""
 
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from indexer.catalog import Catalog, FileRecord, write_catalog
+from indexer.catalog import Catalog, CatalogDamaged, FileRecord, write_catalog
 
 DOCUMENTS = [
     {
@@ -86,5 +85,16 @@ def test_a_key_without_a_column_is_refused_not_dropped(tmp_path, where):
 
 def test_a_file_that_is_no_catalog_is_an_error_on_opening(tmp_path):
     (tmp_path / "catalog.sqlite").write_bytes(b"not a database" * 100)
-    with pytest.raises(sqlite3.DatabaseError):
+    with pytest.raises(CatalogDamaged, match="tệp catalog.sqlite hỏng, không đọc được"):
         Catalog(tmp_path / "catalog.sqlite")
+
+
+def test_damage_found_on_first_use_is_said_as_damage(tmp_path):
+    path = tmp_path / "catalog.sqlite"
+    write_catalog(path, CATALOG)
+    data = bytearray(path.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # page 2: the facts table, made first
+    path.write_bytes(bytes(data))
+    catalog = Catalog(path)  # the documents table still reads
+    with pytest.raises(CatalogDamaged, match="tệp catalog.sqlite hỏng"):
+        catalog.fact("corpus_dir")
