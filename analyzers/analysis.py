@@ -2,15 +2,18 @@
 into tokens once (syllables and numbers, with their offsets and the gaps
 between them), normalises each distinct token once per process
 (``analyzers.filters.syllable_key``), and derives the rest on demand: the
-folded syllables, the offsets for highlighting, and the views the index
-stores (syllables, folded, pyvi words, pairs).
+folded syllables, the offsets, and the views the index stores
+(syllables, folded, pyvi words, pairs).
 
-The indexer takes the views (``text_views``), highlighting the syllables
-with their offsets, re-ranking and the facet filters the syllables or
-folded ones. The tokens and their texts are the Whoosh analyzers' own, in
-the same order (``tests/test_build_equivalence.py`` checks it on every
-section of the sample corpus); Whoosh indexes a list of token texts with
-positions 0, 1, 2… as the tokenizer numbers them.
+The indexer takes the views (``text_views``), the facet filters and the
+missing-words check the syllables or folded ones. Re-ranking, which runs
+on every candidate of every query, reads the same token pattern
+(``TOKEN_TEXT``) through the same normaliser, without gaps or offsets;
+highlighting reads Whoosh's token stream, which stops where its marks do.
+The tokens and their texts are the Whoosh analyzers' own, in the same
+order (``tests/test_analyzers.py``, and ``tests/test_build_equivalence.py``
+on every section of the sample corpus); Whoosh indexes a list of token
+texts with positions 0, 1, 2… as the tokenizer numbers them.
 
 >>> a = analyze("Dân tộc thiểu số")
 >>> a.syllables, a.folded, a.spans[1]
@@ -75,13 +78,11 @@ def _words(syllables: list[str], boundaries: list[bool]) -> list[str]:
 _TOKEN_SPLIT = re.compile("(" + re.sub(r"\(\?P<\w+>", "(?:", TOKEN.pattern) + ")")
 
 
-def _gap_kind(gap: str) -> tuple[bool, bool]:
-    """A gap between two tokens: (a boundary, a line start), as
-    SyllableTokenizer decides them."""
-    return not SOFT_GAP.fullmatch(gap), "\n" in gap or "\r" in gap
-
-
-_GAP_KINDS = Memo(_gap_kind, limit=65536)  # " " mostly
+# What a gap between two tokens is, as SyllableTokenizer decides: a boundary
+# (word segmentation stops), a line start (no pair spans it). Memos, so that
+# a text's gaps are looked up in C: " " mostly.
+_BOUNDARY = Memo(lambda gap: not SOFT_GAP.fullmatch(gap), limit=65536)
+_LINE_START = Memo(lambda gap: "\n" in gap or "\r" in gap, limit=65536)
 
 
 @dataclass
@@ -92,8 +93,16 @@ class Analysis:
     _parts: list[str]  # gap, token, gap, token … gap: the text cut at its tokens
     tokens: list[str]  # as written
     syllables: list[str]  # NFC, one tone style, lower case: the syllable analyzer's texts
-    boundaries: list[bool]  # punctuation or a line break before the token (word segmentation stops)
-    line_starts: list[bool]  # a line break before the token (no pair spans it)
+
+    @cached_property
+    def boundaries(self) -> list[bool]:
+        """Punctuation or a line break before the token (word segmentation stops)."""
+        return [True, *map(_BOUNDARY.__getitem__, self._parts[2:-1:2])] if self.tokens else []
+
+    @cached_property
+    def line_starts(self) -> list[bool]:
+        """A line break before the token (no pair spans it)."""
+        return [True, *map(_LINE_START.__getitem__, self._parts[2:-1:2])] if self.tokens else []
 
     @cached_property
     def folded(self) -> list[str]:
@@ -123,15 +132,7 @@ class Analysis:
 def analyze(text: str) -> Analysis:
     parts = _TOKEN_SPLIT.split(text)
     tokens = parts[1::2]
-    kinds = list(map(_GAP_KINDS.__getitem__, parts[2:-1:2]))
-    return Analysis(
-        text,
-        parts,
-        tokens,
-        list(map(_SYLLABLE, tokens)),
-        [True, *(kind[0] for kind in kinds)] if tokens else [],
-        [True, *(kind[1] for kind in kinds)] if tokens else [],
-    )
+    return Analysis(text, parts, tokens, list(map(_SYLLABLE, tokens)))
 
 
 def text_views(text: str) -> TextViews:

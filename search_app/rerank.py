@@ -22,8 +22,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from analyzers.analysis import analyze
+from analyzers.filters import syllable_keyer
 from analyzers.normalize import fold
+from analyzers.tokenizers import TOKEN_TEXT
 from engine import doc_frequency, live_count, stored
 from indexer.schema import BODY_FIELDS
 
@@ -36,18 +37,21 @@ def section_ngrams(texts, accented: bool, wanted, max_n: int = MAX_N) -> set[tup
     query's; no other n-gram can match), exact or folded. An n-gram never
     spans a line break (a paragraph, a list item), as pairs never do."""
     grams: set[tuple[str, ...]] = set()
+    # The analysis's token pattern and normaliser, without its gaps and
+    # offsets: this runs on every candidate's text of every query.
+    normalise = syllable_keyer(not accented)
     for text in texts:
-        analysis = analyze(text)
-        run: list[str] = []
-        for syllable, line_start in zip(analysis.syllables if accented else analysis.folded, analysis.line_starts):
-            if syllable not in wanted or line_start:
-                run = []
+        for line in text.splitlines():
+            run: list[str] = []
+            for syllable in map(normalise, TOKEN_TEXT.findall(line)):
                 if syllable not in wanted:
+                    if run:
+                        run = []
                     continue
-            run.append(syllable)
-            grams.add((syllable,))
-            for n in range(2, min(len(run), max_n) + 1):
-                grams.add(tuple(run[-n:]))
+                run.append(syllable)
+                grams.add((syllable,))
+                for n in range(2, min(len(run), max_n) + 1):
+                    grams.add(tuple(run[-n:]))
     return grams
 
 

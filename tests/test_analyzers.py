@@ -165,11 +165,12 @@ def test_dates_and_receiving_stamps_are_not_numbers():
 
 
 def test_one_analysis_gives_what_the_analyzers_give():
-    """Indexing, re-ranking and the filters read analyze(); Whoosh's
+    """Indexing and the filters read analyze(), re-ranking its tokens; Whoosh's
     analyzers (its fields, highlighting) must see the same tokens, texts,
     offsets and breaks."""
     from analyzers import folded_analyzer, syllable_analyzer
     from analyzers.analysis import analyze
+    from analyzers.tokenizers import TOKEN_TEXT
 
     from .conftest import CORPUS
 
@@ -177,6 +178,7 @@ def test_one_analysis_gives_what_the_analyzers_give():
     texts += ["Uỷ ban hoá Ðảng 66.315,44 QUÝ", "x²³ Tỉnh ủy", "a.\nb c\r\nd\te", ""]
     for text in texts:
         analysis = analyze(text)
+        assert analysis.tokens == TOKEN_TEXT.findall(text)  # re-ranking's tokens
         # Whoosh hands out one token object, changed in place: read each as it comes.
         tokens = [(t.text, (t.startchar, t.endchar), t.boundary, t.line_start) for t in syllable_analyzer()(text, chars=True)]
         assert list(zip(analysis.syllables, analysis.spans, analysis.boundaries, analysis.line_starts)) == tokens
