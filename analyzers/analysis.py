@@ -31,7 +31,7 @@ from itertools import accumulate
 
 from analyzers.filters import segment_labels, syllable_keyer
 from analyzers.memo import Memo
-from analyzers.tokenizers import SOFT_GAP, TOKEN
+from analyzers.tokenizers import TOKEN, is_boundary, is_line_start
 
 _SYLLABLE = syllable_keyer(False)
 _FOLDED = syllable_keyer(True)
@@ -78,11 +78,10 @@ def _words(syllables: list[str], boundaries: list[bool]) -> list[str]:
 _TOKEN_SPLIT = re.compile("(" + re.sub(r"\(\?P<\w+>", "(?:", TOKEN.pattern) + ")")
 
 
-# What a gap between two tokens is, as SyllableTokenizer decides: a boundary
-# (word segmentation stops), a line start (no pair spans it). Memos, so that
-# a text's gaps are looked up in C: " " mostly.
-_BOUNDARY = Memo(lambda gap: not SOFT_GAP.fullmatch(gap), limit=65536)
-_LINE_START = Memo(lambda gap: "\n" in gap or "\r" in gap, limit=65536)
+# What a gap between two tokens is, as SyllableTokenizer decides. Memos, so
+# that a text's gaps are looked up in C: " " mostly.
+_BOUNDARY = Memo(is_boundary, limit=65536)
+_LINE_START = Memo(is_line_start, limit=65536)
 
 
 @dataclass
@@ -118,8 +117,6 @@ class Analysis:
     @cached_property
     def views(self) -> TextViews:
         """The views the index stores."""
-        if not self.syllables:
-            return TextViews([], [], [], [], [])
         return TextViews(
             syllables=self.syllables,
             folded=self.folded,

@@ -21,6 +21,16 @@ TOKEN_TEXT = re.compile(rf"{_NUMBER}|{_SYLLABLE}")
 SOFT_GAP = re.compile(r"[ \u00a0]*")
 
 
+def is_boundary(gap: str) -> bool:
+    """Word segmentation stops across this gap between two tokens."""
+    return not SOFT_GAP.fullmatch(gap)
+
+
+def is_line_start(gap: str) -> bool:
+    """The token after this gap starts a line: no pair spans it."""
+    return "\n" in gap or "\r" in gap
+
+
 class SyllableTokenizer(Tokenizer):
     """Yields one token per syllable or number.
 
@@ -64,8 +74,8 @@ class SyllableTokenizer(Tokenizer):
             t.boost = 1.0
             t.stopped = False
             gap = value[previous_end : match.start()] if previous_end is not None else ""
-            t.boundary = previous_end is None or not SOFT_GAP.fullmatch(gap)
-            t.line_start = previous_end is None or "\n" in gap or "\r" in gap
+            t.boundary = previous_end is None or is_boundary(gap)
+            t.line_start = previous_end is None or is_line_start(gap)
             t.is_number = match.group("num") is not None
             previous_end = match.end()
             if positions:

@@ -283,7 +283,14 @@ def data_state() -> dict[str, str]:
 
 FIRST_BUILD = "chưa có chỉ mục"  # the full reason of a first build
 OLD_VERSION = "chỉ mục được lập bằng phiên bản cũ"
-OTHER_FOLDER = "chỉ mục được lập từ thư mục khác"
+
+
+def _built_otherwise(built_format, built_from: str, corpus_dir: Path) -> str:
+    """Why an index of that format, built from that folder, cannot stand
+    for ``corpus_dir`` as it is: another version, another folder; "" when it can."""
+    if built_format != INDEX_FORMAT:
+        return OLD_VERSION
+    return "chỉ mục được lập từ thư mục khác" if built_from != str(corpus_dir.resolve()) else ""
 
 
 @dataclass
@@ -314,16 +321,13 @@ def _previous(corpus_dir: Path, index_root: Path, data: dict, full: bool) -> _Pr
     if problem:
         return _Previous(full_reason=f"chỉ mục hiện tại bị hỏng: {problem}")
     try:
-        was = _Previous(documents=len(catalog.documents), corpus_dir=catalog.fact("corpus_dir", ""))
+        was = _Previous(documents=catalog.document_count(), corpus_dir=catalog.fact("corpus_dir", ""))
         built_format, built_data = catalog.fact("format"), catalog.fact("data_state", {})
     except CatalogDamaged as error:
         catalog.close()
         return _Previous(full_reason=f"chỉ mục hiện tại bị hỏng: {error}")
-    if built_format != INDEX_FORMAT:
-        was.full_reason = OLD_VERSION
-    elif was.corpus_dir != str(corpus_dir.resolve()):
-        was.full_reason = OTHER_FOLDER
-    else:
+    was.full_reason = _built_otherwise(built_format, was.corpus_dir, corpus_dir)
+    if not was.full_reason:
         changed = [name for name, digest in data.items() if built_data.get(name) != digest]
         if changed:
             was.full_reason = f"{', '.join(changed)} đã thay đổi"
@@ -630,10 +634,9 @@ def stale_reason(corpus_dir: Path, index_root: Path) -> str:
         return "chưa có chỉ mục"
     if not corpus_dir.is_dir():
         return f"không có thư mục văn bản {corpus_dir}"
-    if built["format"] != INDEX_FORMAT:
-        return OLD_VERSION
-    if built["corpus_dir"] != str(corpus_dir.resolve()):
-        return OTHER_FOLDER
+    otherwise = _built_otherwise(built["format"], built["corpus_dir"], corpus_dir)
+    if otherwise:
+        return otherwise
     if built["corpus_state"] != corpus_state(corpus_dir):
         return "thư mục văn bản đã thay đổi"
     built_at = built["built_at"] or 0

@@ -166,7 +166,7 @@ class Catalog:
         # Closed with this object: a connection alone waits for the cycle collector.
         weakref.finalize(self, self._db.close)
         self._lock = threading.Lock()
-        self._rows("SELECT count(*) FROM documents")
+        self.document_count()  # a file that is no catalog fails here
 
     def __enter__(self) -> Catalog:
         return self
@@ -217,19 +217,38 @@ class Catalog:
         """The document's place in catalog order."""
         return self._numbers.get(doc_id)
 
+    # Each table read one way, whole or for some documents: (document, its entry).
+
+    def _outlines(self, where: str = "", parameters=()) -> list[tuple[int, int, dict]]:
+        rows = self._rows(
+            "SELECT document, position, section_id, heading, level, first_page, last_page FROM outline"
+            f" {where} ORDER BY document, position",
+            parameters,
+        )
+        return [(number, position, _outline_entry(rest)) for number, position, *rest in rows]
+
+    def _cites(self, where: str = "", parameters=()) -> list[tuple[int, dict]]:
+        rows = self._rows(
+            "SELECT c.document, c.number, c.key, c.doc_type, c.date, c.issuer, c.title, c.section_id, d.doc_id"
+            f" FROM citations AS c LEFT JOIN documents AS d ON d.number = c.target {where}"
+            " ORDER BY c.document, c.position",
+            parameters,
+        )
+        return [(number, dict(zip((*_CITE_COLUMNS, "doc_id"), rest))) for number, *rest in rows]
+
+    def _citers(self, where: str, parameters=()) -> list[tuple[int, dict]]:
+        rows = self._rows(
+            "SELECT c.target, d.doc_id, c.section_id, c.number FROM citations AS c"
+            f" JOIN documents AS d ON d.number = c.document {where} ORDER BY c.target, c.document, c.position",
+            parameters,
+        )
+        return [(target, {"doc_id": d, "section_id": s, "number": n}) for target, d, s, n in rows]
+
     def outline(self, doc_id: str) -> list[dict]:
         """The document's sections in reading order, headings without text
         included: section_id, heading, level, and pages ([first, last]) in a
         paged original."""
-        number = self.number_of(doc_id)
-        if number is None:
-            return []
-        rows = self._rows(
-            "SELECT section_id, heading, level, first_page, last_page FROM outline"
-            " WHERE document = ? ORDER BY position",
-            (number,),
-        )
-        return [_outline_entry(row) for row in rows]
+        return [entry for _, _, entry in self._outlines("WHERE document = ?", (self.number_of(doc_id),))]
 
     def outline_entries(self, places: list[tuple[int, int]]) -> list[dict | None]:
         """The outline entries at (catalog number, position) ``places``, in
@@ -241,12 +260,9 @@ class Catalog:
         for start in range(0, len(documents), _PLACES_A_QUERY):
             chunk = documents[start : start + _PLACES_A_QUERY]
             # Both lists for the primary key's search; the cross product is sifted here.
-            rows = self._rows(
-                "SELECT document, position, section_id, heading, level, first_page, last_page FROM outline"
-                f" WHERE document IN ({', '.join('?' * len(chunk))}) AND position IN ({', '.join('?' * len(positions))})",
-                [*chunk, *positions],
-            )
-            found.update({(row[0], row[1]): _outline_entry(row[2:]) for row in rows if (row[0], row[1]) in wanted})
+            where = f"WHERE document IN ({', '.join('?' * len(chunk))}) AND position IN ({', '.join('?' * len(positions))})"
+            rows = self._outlines(where, [*chunk, *positions])
+            found.update({(number, position): entry for number, position, entry in rows if (number, position) in wanted})
         return [found.get(tuple(place)) for place in places]
 
     @cached_property
@@ -266,25 +282,16 @@ class Catalog:
         """What the document cites, in reading order, a mention a section
         (number, key, type, date, issuer, title as the text says them;
         doc_id: the archive's document meant, or None)."""
-        number = self.number_of(doc_id)
-        rows = self._rows(
-            "SELECT c.number, c.key, c.doc_type, c.date, c.issuer, c.title, c.section_id, d.doc_id"
-            " FROM citations AS c LEFT JOIN documents AS d ON d.number = c.target"
-            " WHERE c.document = ? ORDER BY c.position",
-            (number,),
-        )
-        return [dict(zip((*_CITE_COLUMNS, "doc_id"), row)) for row in rows]
+        return [cited for _, cited in self._cites("WHERE c.document = ?", (self.number_of(doc_id),))]
 
     def cited_by(self, doc_id: str) -> list[dict]:
         """The mentions of the document in others (doc_id, section_id, the
         number as written), in catalog and reading order."""
-        number = self.number_of(doc_id)
-        rows = self._rows(
-            "SELECT d.doc_id, c.section_id, c.number FROM citations AS c JOIN documents AS d ON d.number = c.document"
-            " WHERE c.target = ? ORDER BY c.document, c.position",
-            (number,),
-        )
-        return [{"doc_id": d, "section_id": s, "number": n} for d, s, n in rows]
+        return [citer for _, citer in self._citers("WHERE c.target = ?", (self.number_of(doc_id),))]
+
+    def document_count(self) -> int:
+        """How many documents, without reading their metadata."""
+        return self._rows("SELECT count(*) FROM documents")[0][0]
 
     @property
     def skipped(self) -> list[dict]:
@@ -306,20 +313,12 @@ class Catalog:
         outlines: list[list[dict]] = [[] for _ in self.documents]
         cites: list[list[dict]] = [[] for _ in self.documents]
         citers: list[list[dict]] = [[] for _ in self.documents]
-        for number, *row in self._rows(
-            "SELECT document, section_id, heading, level, first_page, last_page FROM outline ORDER BY document, position"
-        ):
-            outlines[number].append(_outline_entry(row))
-        for number, *row in self._rows(
-            "SELECT c.document, c.number, c.key, c.doc_type, c.date, c.issuer, c.title, c.section_id, d.doc_id"
-            " FROM citations AS c LEFT JOIN documents AS d ON d.number = c.target ORDER BY c.document, c.position"
-        ):
-            cites[number].append(dict(zip((*_CITE_COLUMNS, "doc_id"), row)))
-        for target, doc_id, section_id, number in self._rows(
-            "SELECT c.target, d.doc_id, c.section_id, c.number FROM citations AS c JOIN documents AS d"
-            " ON d.number = c.document WHERE c.target IS NOT NULL ORDER BY c.target, c.document, c.position"
-        ):
-            citers[target].append({"doc_id": doc_id, "section_id": section_id, "number": number})
+        for number, _, entry in self._outlines():
+            outlines[number].append(entry)
+        for number, cited in self._cites():
+            cites[number].append(cited)
+        for target, citer in self._citers("WHERE c.target IS NOT NULL"):
+            citers[target].append(citer)
         return [
             d | {_CITES: c, _OUTLINE: o, _CITED_BY: b} for d, c, o, b in zip(self.documents, cites, outlines, citers)
         ]
